@@ -1,0 +1,86 @@
+"""Look at a file before adding it: what it is, which division year its codes fit, what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rvanalytics.exceptions import DataFileError
+
+__all__ = ["inspect_file", "fitting_division_years", "VECTOR_SUFFIXES"]
+
+VECTOR_SUFFIXES = {".geojson", ".gml", ".gpkg", ".topojson", ".shp", ".xml", ".zip"}
+
+
+def fitting_division_years(codes: set[str], store=None) -> tuple[list[int], list[int]]:
+    """Years whose key has exactly these codes, and years whose key contains all of them."""
+    from rvanalytics.key import key_years, load_key
+
+    exact, containing = [], []
+    for year in key_years(store):
+        known = set(load_key(year, store=store)["code"])
+        if codes <= known:
+            containing.append(year)
+            if codes == known:
+                exact.append(year)
+    return exact, containing
+
+
+def _is_vector(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in VECTOR_SUFFIXES:
+        return True
+    if suffix == ".json":
+        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        return '"FeatureCollection"' in head or '"Topology"' in head
+    return False
+
+
+def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> dict[str, Any]:
+    """Describe a boundary or indicator file.
+
+    Returns a dict (kind, rows, codes, the division years the codes fit, CRS, problems).
+    Raises :class:`~rvanalytics.exceptions.DataFileError` with the fix when the file cannot be used.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path, "file not found", "check the path")
+    if _is_vector(path):
+        return _inspect_vector(path, year=year, store=store)
+    from rvanalytics.panel import inspect_indicator_file
+
+    return inspect_indicator_file(path, year=year)
+
+
+def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
+    import geopandas as gpd
+
+    from rvanalytics.boundaries import _pad_code, _read_any, detect_boundary_kind, read_boundaries
+
+    raw = _read_any(path)
+    kind = detect_boundary_kind(list(raw.columns))
+    report: dict[str, Any] = {"file": str(path), "kind": f"boundaries ({kind or 'unknown schema'})",
+                              "features": len(raw), "crs": str(raw.crs) if raw.crs else "none (GeoJSON: WGS84 assumed)"}
+    code_col = {"statfi_wfs": "kunta", "nls": next((c for c in raw.columns if c.lower() == "natcode"), None)}.get(kind or "")
+    if code_col is None:
+        raise DataFileError(path, f"no municipality code column found (columns: {[c for c in raw.columns if c != 'geometry']})",
+                            "use `read_boundaries(path, year=..., columns={'<code column>': 'code'})`", column="code")
+    codes = {str(_pad_code(c)) for c in raw[code_col].dropna()}
+    exact, containing = fitting_division_years(codes, store=store)
+    report["municipality codes"] = len(codes)
+    report["division years the codes fit exactly"] = ", ".join(map(str, exact)) or "none"
+    if not exact:
+        report["division years containing all codes"] = ", ".join(map(str, containing)) or "none"
+    if year is None and "vuosi" in raw.columns:
+        year = int(pd.Series(raw["vuosi"]).mode().iloc[0])
+    if year is None and exact:
+        year = exact[-1]
+    if year is not None:
+        gdf, problems = read_boundaries(path, year=year, store=store)
+        report["checked against year"] = year
+        report["bounds (EPSG:3067)"] = ", ".join(f"{v:.0f}" for v in gdf.total_bounds)
+        report["problems"] = problems or ["none"]
+        del gpd
+    return report

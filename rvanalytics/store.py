@@ -1,0 +1,319 @@
+"""The normalised local store: what ``rvanalytics data build`` writes and every later step reads.
+
+Layout (GeoParquet / Parquet)::
+
+    store/
+      manifest.json                 sources, vintages, hashes, row counts, attribution
+      key.parquet                   municipality keys of all years
+      municipalities/<year>.parquet        boundaries (EPSG:3067)
+      municipalities_simplified/<year>.parquet
+      regions/<year>.parquet, regions_simplified/<year>.parquet
+      mergers.parquet               official mergers (with sources)
+      panel.parquet                 the indicator panel (long table)
+      panel_flags.parquet           rows flagged while building the panel
+
+A build writes into a temporary folder and replaces the store only when it is
+complete, so a failed build leaves the previous store intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from rvanalytics.atomic import atomic_dir, atomic_write_text
+from rvanalytics.exceptions import StoreError
+
+__all__ = [
+    "build_store",
+    "load_panel",
+    "load_panel_flags",
+    "read_manifest",
+    "store_summary",
+    "DEFAULT_DIVISION_YEAR",
+    "BOUNDARY_PLAN",
+]
+
+#: The division every indicator is harmonised onto (codes of 1 January of this year).
+DEFAULT_DIVISION_YEAR = 2026
+
+#: Where each year's boundaries come from: ("file", source id) or ("derived", from year).
+BOUNDARY_PLAN: dict[int, tuple[str, Any]] = {
+    2013: ("file", "nls_kuntajako_4500k"),
+    2014: ("derived", 2013),
+    2015: ("derived", 2013),
+    2016: ("derived", 2013),
+    2017: ("derived", 2013),
+    2018: ("derived", 2013),
+    2019: ("file", "statfi_wfs_kunta4500k"),
+    2020: ("file", "statfi_wfs_kunta4500k"),
+    2021: ("file", "nls_kuntajako_4500k"),
+    2022: ("derived", 2021),
+    2023: ("file", "nls_kuntajako_4500k"),
+    2024: ("derived", 2023),
+    2025: ("derived", 2023),
+    2026: ("derived", 2023),
+}
+_REGION_FILES = {2023: "nls_maakuntajako_4500k"}
+
+
+def _progress(iterable, total: int, desc: str, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, disable=not enabled, leave=False)
+
+
+def _source_entry(source_id: str, files: list[Path], rows: dict[str, int] | None = None) -> dict[str, Any]:
+    from rvanalytics.catalogue import get_source
+    from rvanalytics.download import sha256sum
+    from rvanalytics.paths import recorded_dir
+
+    src = get_source(source_id)
+    base = recorded_dir()
+    entries = []
+    for path in files:
+        recorded = base is not None and base in path.resolve().parents
+        entries.append(
+            {
+                "path": str(path),
+                "sha256": sha256sum(path),
+                "origin": "recorded copy (see PROVENANCE.md beside it)" if recorded else "official download",
+                "retrieved": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat(),
+                "rows": (rows or {}).get(path.name),
+            }
+        )
+    return {
+        "id": source_id,
+        "title": src.title,
+        "publisher": src.publisher,
+        "licence": src.licence,
+        "attribution": src.attribution,
+        "vintage": src.vintage,
+        "files": entries,
+    }
+
+
+def build_store(
+    path: str | Path | None = None,
+    *,
+    offline: bool | None = None,
+    progress: bool = True,
+    division_year: int = DEFAULT_DIVISION_YEAR,
+    extra_tables: tuple[Path, ...] = (),
+    panel_builder: Callable[..., Any] | None = None,
+) -> dict[str, Any]:
+    """Build the local store from the official sources (or their recorded copies).
+
+    Parameters
+    ----------
+    path : path, optional
+        Store location (default :func:`rvanalytics.paths.store_dir`).
+    offline : bool, optional
+        Use only the recorded copies (default: ``RVANALYTICS_OFFLINE``; without network
+        the recorded copies are used anyway).
+    progress : bool
+        Show a progress bar.
+    division_year : int
+        Division the indicator panel is harmonised onto.
+    extra_tables : paths
+        Analysts' own indicator tables (tidy schema) to add to the panel.
+
+    Returns
+    -------
+    dict
+        The manifest that was written.
+    """
+    from rvanalytics import __version__
+    from rvanalytics.boundaries import (
+        dissolve_to_year,
+        read_boundaries,
+        read_nls_regions,
+        regions_from_municipalities,
+        simplify_coverage,
+    )
+    from rvanalytics.download import fetch
+    from rvanalytics.key import read_key_file
+    from rvanalytics.mergers import merger_table
+    from rvanalytics.paths import store_dir
+
+    target = store_dir(path)
+    started = dt.datetime.now(dt.UTC)
+    manifest: dict[str, Any] = {
+        "package_version": __version__,
+        "built_at": started.isoformat(timespec="seconds"),
+        "division_year": division_year,
+        "offline": bool(offline),
+        "sources": [],
+        "tables": {},
+        "boundaries": {},
+        "problems": [],
+    }
+    with atomic_dir(target) as tmp:
+        steps = ["key", *[f"boundaries {y}" for y in BOUNDARY_PLAN], "panel"]
+        bar = _progress(steps, len(steps), "building store", progress)
+        iterator = iter(bar)
+
+        next(iterator)
+        key_path = fetch("statfi_municipality_key", offline=offline)
+        key = read_key_file(key_path)
+        key.to_parquet(tmp / "key.parquet", index=False)
+        manifest["sources"].append(_source_entry("statfi_municipality_key", [key_path]))
+        manifest["tables"]["key"] = {"path": "key.parquet", "rows": len(key),
+                                     "years": sorted(int(y) for y in key["year"].unique())}
+        mergers = merger_table().drop(columns=["effective_year"])
+        mergers.to_parquet(tmp / "mergers.parquet", index=False)
+        manifest["tables"]["mergers"] = {"path": "mergers.parquet", "rows": len(mergers)}
+
+        municipalities: dict[int, gpd.GeoDataFrame] = {}
+        used_files: dict[str, list[Path]] = {}
+        for year, (how, what) in BOUNDARY_PLAN.items():
+            next(iterator)
+            info: dict[str, Any] = {}
+            if how == "file":
+                file_path = fetch(what, year=year, offline=offline)
+                gdf, problems = read_boundaries(file_path, year=year, store=tmp)
+                used_files.setdefault(what, []).append(file_path)
+                info.update(origin="file", source=what, file=file_path.name)
+                manifest["problems"] += [f"{file_path.name}: {p}" for p in problems]
+            else:
+                gdf, applied = dissolve_to_year(municipalities[what], year, store=tmp)
+                info.update(origin="derived", derived_from=what,
+                            note=f"built by dissolving the {what} boundaries with the official mergers "
+                                 f"{what + 1}–{year}: " + (", ".join(f"{r.from_name} → {r.to_name} ({r.effective})"
+                                                              for r in applied.itertuples()) or "none"),
+                            mergers_applied=len(applied))
+            municipalities[year] = gdf
+            gdf.to_parquet(_mkdir(tmp / "municipalities") / f"{year}.parquet")
+            simplify_coverage(gdf).to_parquet(_mkdir(tmp / "municipalities_simplified") / f"{year}.parquet")
+            if year in _REGION_FILES:
+                reg_path = fetch(_REGION_FILES[year], year=year, offline=offline)
+                regions = read_nls_regions(reg_path, year=year, store=tmp)
+                used_files.setdefault(_REGION_FILES[year], []).append(reg_path)
+                areas = gdf.groupby("region_code")["land_area_km2"].sum(min_count=1)
+                regions["land_area_km2"] = regions["region_code"].map(areas).astype("float64")
+                region_origin = f"file {reg_path.name}"
+            else:
+                regions = regions_from_municipalities(gdf, store=tmp)
+                region_origin = "dissolved from the municipalities of the same year"
+            regions.to_parquet(_mkdir(tmp / "regions") / f"{year}.parquet")
+            simplify_coverage(regions).to_parquet(_mkdir(tmp / "regions_simplified") / f"{year}.parquet")
+            info.update(municipalities=len(gdf), regions=len(regions), regions_origin=region_origin,
+                        land_area_known=bool(gdf["land_area_km2"].notna().all()))
+            manifest["boundaries"][str(year)] = info
+        for source_id, files in used_files.items():
+            manifest["sources"].append(_source_entry(source_id, files))
+
+        next(iterator)
+        builder = panel_builder
+        if builder is None:
+            from rvanalytics.panel import build_panel as builder
+        result = builder(division_year=division_year, offline=offline, progress=False,
+                         extra_tables=tuple(extra_tables), store=tmp)
+        result.panel.to_parquet(tmp / "panel.parquet", index=False)
+        result.flags.to_parquet(tmp / "panel_flags.parquet", index=False)
+        manifest["tables"]["panel"] = {"path": "panel.parquet", "rows": int(len(result.panel)),
+                                       "indicators": int(result.panel["indicator"].nunique()),
+                                       "flagged_rows": int(len(result.flags))}
+        for entry in result.sources:
+            manifest["sources"].append(_panel_source_entry(entry))
+        for _ in iterator:
+            pass
+        manifest["seconds"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
+        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
+    return manifest
+
+
+def _panel_source_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    files = entry.get("files") or ([entry["file"]] if entry.get("file") else [])
+    paths = [Path(f) for f in files if f and Path(f).exists()]
+    base = _source_entry(entry["id"], paths) if paths else {"id": entry["id"], "files": []}
+    base.update({k: v for k, v in entry.items() if k not in {"id", "files", "file"}})
+    return base
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_manifest(store: str | Path | None = None) -> dict[str, Any]:
+    """The store's manifest; :class:`StoreError` with the fix when there is no store."""
+    from rvanalytics.paths import store_dir
+
+    base = store_dir(store)
+    path = base / "manifest.json"
+    if not path.exists():
+        raise StoreError(f"no store at {base}. Fix: run `rvanalytics data build`"
+                         + (f" --store {base}" if store is not None else ""))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise StoreError(f"{path} is corrupt ({err}). Fix: run `rvanalytics data build` again") from None
+
+
+def load_panel(store: str | Path | None = None, *, indicators: list[str] | None = None,
+               level: str | None = "municipality") -> pd.DataFrame:
+    """The indicator panel from the store: one long table.
+
+    Columns ``level, code, year, indicator, value, unit, source, status, division_year``.
+
+    Parameters
+    ----------
+    indicators : list of str, optional
+        Keep only these indicator ids.
+    level : {"municipality", "region", "country", None}
+        Keep only rows of this level (None: all levels).
+
+    Examples
+    --------
+    >>> panel = load_panel()
+    >>> panel.query("code == '091' and indicator == 'population' and year == 2022")["value"].item()
+    664028.0
+    """
+    from rvanalytics.paths import store_dir
+
+    read_manifest(store)
+    path = store_dir(store) / "panel.parquet"
+    if not path.exists():
+        raise StoreError(f"{path} is missing. Fix: run `rvanalytics data build`")
+    filters = []
+    if indicators:
+        filters.append(("indicator", "in", list(indicators)))
+    if level:
+        filters.append(("level", "==", level))
+    return pd.read_parquet(path, filters=filters or None)
+
+
+def load_panel_flags(store: str | Path | None = None) -> pd.DataFrame:
+    """Rows flagged while building the panel (file, row, reason)."""
+    from rvanalytics.paths import store_dir
+
+    read_manifest(store)
+    return pd.read_parquet(store_dir(store) / "panel_flags.parquet")
+
+
+def store_summary(store: str | Path | None = None) -> dict[str, Any]:
+    """What the store holds: boundaries per year, key years, and per-indicator panel coverage."""
+    manifest = read_manifest(store)
+    summary: dict[str, Any] = {
+        "built_at": manifest["built_at"],
+        "package_version": manifest["package_version"],
+        "division_year": manifest["division_year"],
+        "boundaries": manifest["boundaries"],
+        "key_years": manifest["tables"]["key"]["years"],
+        "sources": [(s["id"], s.get("vintage", "")) for s in manifest["sources"]],
+        "problems": manifest.get("problems", []),
+    }
+    if "panel" in manifest["tables"]:
+        from rvanalytics.panel import panel_status
+
+        summary["panel"] = panel_status(load_panel(store, level=None))
+        summary["panel_rows"] = manifest["tables"]["panel"]["rows"]
+        summary["flagged_rows"] = manifest["tables"]["panel"].get("flagged_rows", 0)
+    return summary
