@@ -128,7 +128,6 @@ def _check_geometry(gdf: gpd.GeoDataFrame, path: Path, code_col: str) -> tuple[g
     invalid = ~gdf.geometry.is_valid
     if invalid.any():
         repaired = shapely.make_valid(gdf.geometry.values[invalid.to_numpy()])
-        repaired = shapely.get_parts(repaired) if False else repaired
         gdf = gdf.copy()
         gdf.loc[invalid, "geometry"] = gpd.GeoSeries(repaired, index=gdf.index[invalid], crs=gdf.crs).buffer(0)
         problems.append(f"repaired {int(invalid.sum())} invalid geometries: {gdf.loc[invalid, code_col].tolist()}")
@@ -200,6 +199,7 @@ def read_boundaries(
         raise DataFileError(path, f"code column {wanted!r} is missing (columns: {[c for c in gdf.columns if c != 'geometry']})",
                             "pass the right column mapping, e.g. columns={'kunta': 'code'}", column=wanted)
     _check_text(gdf, path, [c for c in columns if c in gdf.columns])
+    _check_geometry(gdf, path, code_cols[0])
     gdf = _fix_crs(gdf, path, crs)
     renamed = gdf.rename(columns=dict(columns))
     renamed["code"] = renamed["code"].map(_pad_code).astype("string")

@@ -8,6 +8,13 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Tests never touch the network and never read or write the user's own cache or store.
+os.environ["RVANALYTICS_OFFLINE"] = "1"
+if "RVANALYTICS_TEST_KEEP_ENV" not in os.environ:
+    import tempfile
+
+    os.environ["RVANALYTICS_DATA_DIR"] = tempfile.mkdtemp(prefix="rvanalytics-test-data-")
+    os.environ.pop("RVANALYTICS_STORE", None)
 
 
 @pytest.fixture(scope="session")
