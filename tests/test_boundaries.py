@@ -176,3 +176,25 @@ def test_wrong_encoding(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError, match="wrongly decoded.*encoding"):
         read_boundaries(path, year=2023)
+
+
+def test_topojson_with_column_mapping(tmp_path: Path):
+    """A hand-made TopoJSON (two municipalities sharing an arc) is read with a column mapping."""
+    topo = {
+        "type": "Topology",
+        "objects": {"kunnat": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "arcs": [[0, 1]], "properties": {"nro": "091", "nimi_fi": "Helsinki"}},
+            {"type": "Polygon", "arcs": [[-1, 2]], "properties": {"nro": "049", "nimi_fi": "Espoo"}},
+        ]}},
+        "arcs": [
+            [[24.80, 60.15], [24.80, 60.30]],
+            [[24.80, 60.30], [25.10, 60.30], [25.10, 60.15], [24.80, 60.15]],
+            [[24.80, 60.15], [24.55, 60.15], [24.55, 60.30], [24.80, 60.30]],
+        ],
+    }
+    path = tmp_path / "two.topojson"
+    path.write_text(json.dumps(topo))
+    gdf, problems = read_boundaries(path, year=2023, columns={"nro": "code", "nimi_fi": "name_fi"}, check_codes=False)
+    assert sorted(gdf["code"]) == ["049", "091"] and gdf.crs.to_epsg() == 3067
+    assert gdf.set_index("code").loc["049", "region_code"] == "01"
+    assert problems == []

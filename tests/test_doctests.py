@@ -1,0 +1,30 @@
+"""The examples in the docstrings run (modules whose examples need no built store)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["rvanalytics.atomic", "rvanalytics.exceptions", "rvanalytics.catalogue", "rvanalytics.key",
+           "rvanalytics.mergers", "rvanalytics.download"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
+
+
+def test_store_examples(store, monkeypatch):
+    """Examples that read the store run against the session store."""
+    monkeypatch.setenv("RVANALYTICS_STORE", str(store))
+    import rvanalytics.boundaries
+    import rvanalytics.store
+
+    for module in (rvanalytics.boundaries, rvanalytics.store):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0 and result.attempted > 0
