@@ -52,8 +52,10 @@ def recorded_dir() -> Path | None:
     checkout, then beside the working directory.
     """
     env = os.environ.get("RVANALYTICS_RECORDED_DIR")
-    candidates = [Path(env).expanduser()] if env else []
-    candidates += [repo_root().parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    if env:  # an explicit setting is authoritative: no silent fallback to another folder
+        path = Path(env).expanduser()
+        return path.resolve() if path.is_dir() else None
+    candidates = [repo_root().parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
     for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve()

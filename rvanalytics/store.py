@@ -84,7 +84,8 @@ def _source_entry(source_id: str, files: list[Path], rows: dict[str, int] | None
                 "path": str(path),
                 "sha256": sha256sum(path),
                 "origin": "recorded copy (see PROVENANCE.md beside it)" if recorded else "official download",
-                "retrieved": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat(),
+                # A recorded copy's retrieval is documented in its PROVENANCE.md, not by file times.
+                "retrieved": None if recorded else dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat(),
                 "rows": (rows or {}).get(path.name),
             }
         )

@@ -103,3 +103,21 @@ def test_harmonised_panel_matches_division(store: Path):
     codes = set(panel["code"])
     assert codes <= set(load_key(2026, store=store)["code"])
     assert isinstance(panel, pd.DataFrame)
+
+
+def test_build_without_network_or_recorded_copy_stops_quickly(tmp_path: Path):
+    """No network and no recorded data: a clear one-line error within 10 s, nothing written."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "RVANALYTICS_RECORDED_DIR": str(tmp_path / "empty"), "RVANALYTICS_OFFLINE": "0"}
+    (tmp_path / "empty").mkdir()
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", "from rvanalytics.cli import main; main()", "data", "build",
+                           "--store", str(tmp_path / "store")], capture_output=True, text=True, env=env, timeout=60)
+    assert time.perf_counter() - started < 10 + 5  # + interpreter start-up
+    assert proc.returncode == 1
+    assert "error: source 'statfi_municipality_key'" in proc.stderr and "Fix:" in proc.stderr
+    assert not (tmp_path / "store").exists()
