@@ -78,6 +78,7 @@ TARGET_FIELDS: tuple[str, ...] = (
     "comparability_note",
 )
 _MAX_PEOPLE = 4
+_UNREADABLE = "!unreadable"  # provenance marker: a cell of this city could not be converted
 _TRUE = {"yes", "y", "true", "1", "x", "kyllä", "k", "ja"}
 _FALSE = {"no", "n", "false", "0", "ei", "nej", ""}
 
@@ -294,24 +295,20 @@ class _Problems:
             + f": {m}"
             for r, c, m in self.items
         ]
-        first_row, first_col, _ = self.items[0]
-        raise ProfileError(
-            self.path,
-            f"{len(self.items)} problem(s):\n  " + "\n  ".join(lines) + "\n",
-            fix,
-            row=first_row,
-            column=first_col,
-        )
+        raise ProfileError(self.path, f"{len(self.items)} problem(s)", f"{fix}:\n  " + "\n  ".join(lines))
 
 
 def _number(text: str, kind: Callable[[str], Any]) -> Any:
-    text = text.replace("\u2212", "-").replace(" ", "").replace("%", "")
+    text = text.replace("\u2212", "-").replace(" ", "").replace("%", "").replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
     if kind is int:
-        value = float(text.replace(",", "."))
         if not value.is_integer():
             raise ValueError(f"{text!r} is not a whole number")
         return int(value)
-    return float(text.replace(",", "."))
+    return value
 
 
 def _list(text: str) -> list[str]:
@@ -380,6 +377,7 @@ class _Builder:
     def build(self, problems: _Problems) -> tuple[dict[str, Any], dict[str, _Cell]]:
         prov: dict[str, _Cell] = {}
         data: dict[str, Any] = {"schema_version": 1}
+        n_before = len(problems.items)
 
         def get(fields: dict[str, tuple[str, _Cell]], name: str, path: tuple[Any, ...], convert=None) -> Any:
             if name not in fields:
@@ -463,6 +461,8 @@ class _Builder:
             prov["key_problem"] = next(iter(kp_fields.values()))[1]
         else:
             data["key_problem"] = unknown
+        if len(problems.items) > n_before:
+            prov[_UNREADABLE] = _Cell(0, "")
         return data, prov
 
 
@@ -482,16 +482,17 @@ def _layout(columns: list[str]) -> str:
 
 
 def spreadsheet_profiles(
-    df: pd.DataFrame, source: str | Path
+    df: pd.DataFrame, source: str | Path, problems: _Problems | None = None
 ) -> tuple[str, list[tuple[dict[str, Any], dict[str, _Cell]]]]:
     """Turn spreadsheet rows into profile dicts with the cell each field came from.
 
     Returns the detected layout (``"per_city"`` or ``"per_target"``) and, per city in
     order of first appearance, ``(profile_dict, provenance)``. Raises :class:`ProfileError`
-    listing every unreadable cell.
+    listing every unreadable cell (or, when ``problems`` is given, adds them there).
     """
     source = Path(source)
-    problems = _Problems(source)
+    collect = problems is None
+    problems = _Problems(source) if problems is None else problems
     columns = [c for c in df.columns if c != "row"]
     if "code" not in columns:
         raise ProfileError(source, "the column 'code' is missing", "add a 'code' column with 3-digit municipality codes", row=1)
@@ -543,7 +544,8 @@ def spreadsheet_profiles(
                     numbered.setdefault(int(m[1]), {})[m[2]] = (rec[c], _Cell(row, c))
             b.targets.extend(numbered[n] for n in sorted(numbered))
     out = [b.build(problems) for b in builders.values()]
-    problems.raise_if_any("correct these cells in the spreadsheet and import again")
+    if collect:
+        problems.raise_if_any("correct these cells in the spreadsheet and import again")
     return layout, out
 
 
@@ -616,8 +618,8 @@ def import_spreadsheet(
     out_dir = Path(out_dir) if out_dir is not None else cities_dir()
     key = municipality_key(year) if key is None else key
     ctx = CheckContext.build(key=key, key_year=year, indicators=indicators, check_coverage=False)
-    layout, items = spreadsheet_profiles(read_spreadsheet(path), path)
     problems = _Problems(path)
+    layout, items = spreadsheet_profiles(read_spreadsheet(path), path, problems)
     planned: list[tuple[Path, str]] = []
     for data, prov in items:
         code = data["city"]["code"]
@@ -627,6 +629,8 @@ def import_spreadsheet(
             problems.add(cell.row if cell else None, "code", f"unknown municipality code {code!r} (not in the {year} key)")
             continue
         name_row = hit.iloc[0]
+        if _UNREADABLE in prov:  # already reported cell by cell
+            continue
         try:
             CityProfile.model_validate(data)
         except ValidationError as err:

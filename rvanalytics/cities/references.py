@@ -127,7 +127,7 @@ def indicator_coverage(
         try:
             panel = load_panel(store)
         except (StoreError, FileNotFoundError, OSError) as err:
-            return None, f"no data store is built ({err}); run `rvanalytics data build` first"
+            return None, f"no data store is built ({err})"
         except RvanalyticsError as err:
             return None, f"the data store cannot be read ({err})"
     have = panel[panel["value"].notna()]

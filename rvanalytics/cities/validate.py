@@ -401,6 +401,21 @@ def _check_key_sections(profile: CityProfile, ctx: CheckContext, out: _Collector
         out.warning(("targets",), "no targets are listed", "add the targets of the city's strategy papers")
 
 
+def _unquoted_code(data: dict[str, Any], raw: dict[Path_, str], out: _Collector) -> None:
+    """``code: 020`` is read by YAML as the number 16 (octal): use the text as written, and warn."""
+    city = data.get("city")
+    if not isinstance(city, dict) or isinstance(city.get("code"), str) or "code" not in city:
+        return
+    text = raw.get(("city", "code"), "")
+    if re.fullmatch(r"\d{1,3}", text):
+        city["code"] = text.zfill(3)
+        out.warning(
+            ("city", "code"),
+            f"the code {text} is not quoted: YAML reads unquoted numbers with leading zeros wrongly (020 is 16)",
+            f'write it as a quoted string: code: "{text.zfill(3)}"',
+        )
+
+
 def validate_text(
     text: str, file: str | Path, ctx: CheckContext
 ) -> tuple[CityProfile | None, list[Issue], dict[Path_, int]]:
@@ -415,6 +430,7 @@ def validate_text(
     if not isinstance(parsed.data, dict):
         out.error((), f"the file holds a {type(parsed.data).__name__}, not a profile mapping", "start from `rvanalytics cities new CODE`", line=1)
         return None, out.issues, parsed.lines
+    _unquoted_code(parsed.data, parsed.raw, out)
     try:
         profile = CityProfile.model_validate(parsed.data)
     except ValidationError as err:

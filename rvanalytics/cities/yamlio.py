@@ -60,6 +60,7 @@ class ParsedYaml:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
+    raw: dict[Path_, str] = field(default_factory=dict)  # source text of plain scalars
 
 
 def _short_tag(tag: str) -> str:
@@ -89,7 +90,7 @@ def _walk(node: yaml.Node, path: Path_, parsed: ParsedYaml, seen: set[int]) -> N
     if id(node) in seen:  # an alias points at a node already visited
         parsed.problems.append(
             YamlProblem(
-                node.start_mark.line + 1,
+                parsed.lines.get(path, node.start_mark.line + 1),
                 path,
                 "YAML anchors and aliases (&name / *name) are not allowed in a profile",
                 "write the value out in full instead of referring to it with *name",
@@ -109,6 +110,8 @@ def _walk(node: yaml.Node, path: Path_, parsed: ParsedYaml, seen: set[int]) -> N
         )
         return
     parsed.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode) and node.style is None:
+        parsed.raw[path] = node.value
     if isinstance(node, yaml.MappingNode):
         keys: dict[Any, int] = {}
         for key_node, value_node in node.value:
