@@ -10,7 +10,13 @@ One YAML file per city under ``data/cities/`` (format: ``docs/cities.md``).
 
 from __future__ import annotations
 
-from rvanalytics.cities.create import ImportResult, import_spreadsheet, new_profile, new_profile_text, read_spreadsheet
+from rvanalytics.cities.create import (
+    ImportResult,
+    import_spreadsheet,
+    new_profile,
+    new_profile_text,
+    read_spreadsheet,
+)
 from rvanalytics.cities.load import (
     CITY_COLUMNS,
     TARGET_COLUMNS,
@@ -38,10 +44,10 @@ from rvanalytics.cities.validate import Issue, profile_files, validate_profiles
 
 __all__ = [
     "CITY_COLUMNS",
-    "TARGET_COLUMNS",
     "KINDS",
     "SCOPES",
     "SIZE_CLASSES",
+    "TARGET_COLUMNS",
     "THEMES",
     "City",
     "CityProfile",

@@ -30,17 +30,17 @@ from rvanalytics.exceptions import DataFileError, ProfileError, RvanalyticsError
 
 __all__ = [
     "CITY_FIELDS",
-    "TARGET_FIELDS",
     "PERSON_FIELDS",
+    "TARGET_FIELDS",
     "ImportResult",
-    "slugify",
-    "profile_path",
-    "new_profile_text",
-    "new_profile",
-    "read_spreadsheet",
-    "spreadsheet_profiles",
-    "render_profile",
     "import_spreadsheet",
+    "new_profile",
+    "new_profile_text",
+    "profile_path",
+    "read_spreadsheet",
+    "render_profile",
+    "slugify",
+    "spreadsheet_profiles",
 ]
 
 #: City-level spreadsheet columns (both layouts).
@@ -533,7 +533,7 @@ def spreadsheet_profiles(
             fields = {}
             for name in TARGET_FIELDS:
                 col = "target_id" if name == "id" else name
-                if col in rec and rec[col]:
+                if rec.get(col):
                     fields[name] = (rec[col], _Cell(row, col))
             if fields:
                 b.targets.append(fields)

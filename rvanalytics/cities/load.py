@@ -16,7 +16,7 @@ from rvanalytics.cities.schema import CityProfile, KeyMeasure, KeyProblem
 from rvanalytics.cities.validate import CheckContext, Issue, _validate
 from rvanalytics.exceptions import ProfileError
 
-__all__ = ["TARGET_COLUMNS", "CITY_COLUMNS", "CityProfiles", "load_cities", "published_people", "targets_frame"]
+__all__ = ["CITY_COLUMNS", "TARGET_COLUMNS", "CityProfiles", "load_cities", "published_people", "targets_frame"]
 
 #: Columns of ``CityProfiles.targets`` (docs/design.md, "Targets DataFrame").
 TARGET_COLUMNS: tuple[str, ...] = (

@@ -16,9 +16,9 @@ from rvanalytics.exceptions import RvanalyticsError, StoreError
 __all__ = [
     "DEFAULT_KEY_YEAR",
     "DESIGN_INDICATOR_IDS",
-    "municipality_key",
-    "indicator_ids",
     "indicator_coverage",
+    "indicator_ids",
+    "municipality_key",
 ]
 
 #: Municipal division used for names and for checking codes (the store's default).

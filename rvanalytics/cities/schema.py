@@ -27,25 +27,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
 
 __all__ = [
-    "SCHEMA_VERSION",
-    "SIZE_CLASSES",
-    "THEMES",
-    "SCOPES",
     "KINDS",
     "PERCENT_KINDS",
-    "Unknown",
+    "SCHEMA_VERSION",
+    "SCOPES",
+    "SIZE_CLASSES",
+    "THEMES",
     "UNION_TAGS",
     "City",
-    "Person",
-    "Source",
+    "CityProfile",
     "InterimTarget",
-    "Target",
     "KeyMeasure",
     "KeyProblem",
-    "CityProfile",
+    "Person",
+    "Source",
+    "Target",
+    "Unknown",
 ]
 
 SCHEMA_VERSION = 1

@@ -18,7 +18,12 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from rvanalytics.cities.references import DEFAULT_KEY_YEAR, indicator_coverage, indicator_ids, municipality_key
+from rvanalytics.cities.references import (
+    DEFAULT_KEY_YEAR,
+    indicator_coverage,
+    indicator_ids,
+    municipality_key,
+)
 from rvanalytics.cities.schema import (
     PERCENT_KINDS,
     UNION_TAGS,
@@ -35,7 +40,7 @@ from rvanalytics.cities.schema import (
 from rvanalytics.cities.yamlio import Path_, format_path, line_for, parse_yaml
 from rvanalytics.exceptions import RvanalyticsError
 
-__all__ = ["Issue", "CheckContext", "validate_profiles", "validate_text", "profile_files"]
+__all__ = ["CheckContext", "Issue", "profile_files", "validate_profiles", "validate_text"]
 
 Severity = Literal["error", "warning", "info"]
 

@@ -23,17 +23,17 @@ from typing import Any
 import yaml
 
 __all__ = [
-    "YamlProblem",
-    "ParsedYaml",
-    "parse_yaml",
-    "line_for",
-    "format_path",
-    "dump_yaml",
-    "scalar",
     "GENERATED_MARK",
+    "ParsedYaml",
+    "YamlProblem",
     "content_hash",
-    "with_hash_header",
+    "dump_yaml",
+    "format_path",
     "hash_state",
+    "line_for",
+    "parse_yaml",
+    "scalar",
+    "with_hash_header",
 ]
 
 _ALLOWED_TAGS = frozenset(
@@ -234,7 +234,7 @@ def scalar(value: Any) -> str:
     Examples
     --------
     >>> scalar("091"), scalar(None), scalar(80.0), scalar("a: b"), scalar(True)
-    ("'091'", 'null', '80', "'a: b'", 'true')
+    ('"091"', 'null', '80', "'a: b'", 'true')
     """
     if value is None:
         return "null"
@@ -248,9 +248,9 @@ def scalar(value: Any) -> str:
         return str(value)
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=math.inf)
     text = text.rstrip("\n")
-    if text.endswith("\n..."):
-        text = text[: -len("\n...")]
-    if "\n" in text:  # multi-line value: use double quotes with escapes
+    text = text.removesuffix("\n...")
+    if "\n" in text or re.fullmatch(r"[-+0-9_.:eE]+", value):
+        # multi-line value, or digits that another YAML reader could take for a number: double quotes
         text = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=math.inf).rstrip("\n")
     return text
 
@@ -270,10 +270,7 @@ def dump_yaml(data: Any, indent: int = 0) -> str:
     lines: list[str] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(value, dict) and value:
-                lines.append(f"{pad}{key}:")
-                lines.append(dump_yaml(value, indent + 2).rstrip("\n"))
-            elif isinstance(value, list) and value:
+            if isinstance(value, dict) and value or isinstance(value, list) and value:
                 lines.append(f"{pad}{key}:")
                 lines.append(dump_yaml(value, indent + 2).rstrip("\n"))
             elif isinstance(value, (dict, list)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,11 +16,11 @@ cities_app = typer.Typer(
 
 @cities_app.command("validate")
 def validate_cmd(
-    paths: list[Path] = typer.Argument(None, help="Profile files or folders (default: all of data/cities)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors and warnings only, not info notes."),
-    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 on warnings too."),
-    no_coverage: bool = typer.Option(False, "--no-coverage", help="Skip the check of baseline years against the data store."),
-    store: Path = typer.Option(None, "--store", help="Data store to read the data coverage from."),
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: all of data/cities).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors and warnings only, not info notes.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 on warnings too.")] = False,
+    no_coverage: Annotated[bool, typer.Option("--no-coverage", help="Skip the check of baseline years against the data store.")] = False,
+    store: Annotated[Path | None, typer.Option("--store", help="Data store to read the data coverage from.")] = None,
 ) -> None:
     """Check profiles; print each problem as `file:line: field.path: message. Fix: ... [severity]`.
 
@@ -43,9 +44,9 @@ def validate_cmd(
 
 @cities_app.command("new")
 def new_cmd(
-    code: str = typer.Argument(..., help='Municipality code, e.g. 091 (Helsinki).'),
-    out: Path = typer.Option(None, "--out", help="Folder to write to (default: data/cities)."),
-    year: int = typer.Option(2026, "--year", help="Municipality key year for the names and the code check."),
+    code: Annotated[str, typer.Argument(help='Municipality code, e.g. 091 (Helsinki).')],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: data/cities).")] = None,
+    year: Annotated[int, typer.Option("--year", help="Municipality key year for the names and the code check.")] = 2026,
 ) -> None:
     """Write a skeleton profile <code>-<name>.yaml filled from the municipality key (never overwrites).
 
@@ -59,10 +60,10 @@ def new_cmd(
 
 @cities_app.command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="Coordinator's spreadsheet (.xlsx or .csv): one row per city or one row per target."),
-    out: Path = typer.Option(None, "--out", help="Folder of the profiles (default: data/cities)."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace profiles that were edited by hand."),
-    year: int = typer.Option(2026, "--year", help="Municipality key year for the names and the code check."),
+    file: Annotated[Path, typer.Argument(help="Coordinator's spreadsheet (.xlsx or .csv): one row per city or one row per target.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder of the profiles (default: data/cities).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace profiles that were edited by hand.")] = False,
+    year: Annotated[int, typer.Option("--year", help="Municipality key year for the names and the code check.")] = 2026,
 ) -> None:
     """Turn a spreadsheet of applications into profile files (columns: docs/cities.md).
 
@@ -85,7 +86,7 @@ def import_cmd(
 
 @cities_app.command("list")
 def list_cmd(
-    paths: list[Path] = typer.Argument(None, help="Profile files or folders (default: all of data/cities)."),
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: all of data/cities).")] = None,
 ) -> None:
     """List the profiles: code, name, region, size class, number of targets and what is unknown.
 
