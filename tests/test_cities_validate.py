@@ -231,3 +231,31 @@ def test_cli_validate_warnings_exit_0_unless_strict() -> None:
     path = str(BAD / "905-five-people.yaml")
     assert CliRunner().invoke(app, ["cities", "validate", "--no-coverage", path]).exit_code == 0
     assert CliRunner().invoke(app, ["cities", "validate", "--no-coverage", "--strict", path]).exit_code == 1
+
+
+def test_real_profiles_against_the_built_store(request: pytest.FixtureRequest) -> None:
+    """With a store, baseline years are checked against the panel's coverage (no guessing)."""
+    pytest.importorskip("rvanalytics.panel")
+    from rvanalytics.cities import load_cities
+    from rvanalytics.store import load_panel
+
+    store = request.getfixturevalue("store")
+    real = Path(__file__).parent.parent / "data" / "cities"
+    issues = validate_profiles(real, store=store)
+    assert [str(i) for i in issues if i.severity == "error"] == []
+    assert not [i for i in issues if "were not checked" in i.message]
+    panel = load_panel(store)
+    panel = panel[panel["value"].notna()]
+    targets = load_cities(real).targets
+    warned = {(i.file.rsplit("/", 1)[-1][:3], i.field) for i in issues if "coverage" in i.message}
+    for t in targets.itertuples():
+        if t.indicator is None or pd.isna(t.baseline_year):
+            continue
+        years = panel.loc[(panel["indicator"] == t.indicator) & (panel["code"] == t.city_code), "year"]
+        if years.empty:
+            years = panel.loc[panel["indicator"] == t.indicator, "year"]
+        if years.empty:
+            continue
+        outside = not years.min() <= t.baseline_year <= years.max()
+        i = [x.target_id for x in targets.itertuples() if x.city_code == t.city_code].index(t.target_id)
+        assert ((t.city_code, f"targets[{i}].baseline_year") in warned) == outside, t.target_id
