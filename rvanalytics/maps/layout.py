@@ -1,0 +1,427 @@
+"""Page layout of the workshop maps: sizes, Helsinki-region inset, scale bar,
+north arrow, Åland label, attribution, non-colliding labels and export.
+
+All maps are drawn in EPSG:3067 (ETRS-TM35FIN, metres, north up) without a
+basemap. Two page sizes are supported:
+
+``"slide"``
+    16:9, 13.33 × 7.5 in (a PowerPoint/Impress widescreen slide); the map sits on
+    the left, the title, key figures and legend on the right.
+``"a4"``
+    A4 portrait, 8.27 × 11.69 in; title and key figures on top, the legend in
+    the empty space east of Lapland.
+
+Fonts are large on purpose: workshop maps are projected and must be readable
+from the back of the room (labels ≥ 12 pt on a slide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+import matplotlib.patheffects as pe
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon as MplPolygon
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
+
+from rvanalytics.atomic import atomic_path
+from rvanalytics.exceptions import RvanalyticsError
+from rvanalytics.maps.i18n import text
+
+__all__ = [
+    "SIZES",
+    "Style",
+    "Frame",
+    "CAPITAL_REGION",
+    "HELSINKI_REGION",
+    "ALAND_REGION_CODE",
+    "new_frame",
+    "set_extent",
+    "add_scale_bar",
+    "add_north_arrow",
+    "add_attribution",
+    "add_aland_label",
+    "add_inset",
+    "place_labels",
+    "save_map",
+]
+
+#: Figure sizes in inches.
+SIZES: dict[str, tuple[float, float]] = {"slide": (13.333, 7.5), "a4": (8.27, 11.69)}
+
+#: The four capital-region municipalities: Helsinki, Espoo, Kauniainen, Vantaa.
+CAPITAL_REGION: tuple[str, ...] = ("091", "049", "235", "092")
+#: Capital region and its neighbours, shown in the inset (Kirkkonummi, Sipoo,
+#: Kerava, Tuusula, Järvenpää, Nurmijärvi, Vihti).
+HELSINKI_REGION: tuple[str, ...] = CAPITAL_REGION + ("257", "753", "245", "858", "186", "543", "927")
+ALAND_REGION_CODE = "21"
+
+EPSG = 3067
+
+
+@dataclass(frozen=True)
+class Style:
+    """Font sizes (points) and line widths for one page size."""
+
+    title: float
+    subtitle: float
+    legend: float
+    label: float
+    small: float
+    attribution: float
+
+
+STYLES: dict[str, Style] = {
+    "slide": Style(title=28, subtitle=19, legend=16, label=14, small=12, attribution=11),
+    "a4": Style(title=18, subtitle=12.5, legend=11, label=10, small=8.5, attribution=8),
+}
+
+
+@dataclass
+class Frame:
+    """A page prepared for one map: figure, map axes and where text goes."""
+
+    fig: Figure
+    ax: Axes
+    size: str
+    style: Style
+    side: Axes | None  # right-hand panel on slides (legend, key figures)
+    title_xy: tuple[float, float]
+    text_xy: tuple[float, float]  # where key-figure lines start (figure fraction)
+    cursor: float = 0.0  # figure-fraction y below the last text written (for the legend)
+    text_width: float = 0.45  # figure-fraction width available for text
+
+
+def check_size(size: str) -> str:
+    """Return ``size`` if known, else raise."""
+    if size not in SIZES:
+        raise RvanalyticsError(f"page size {size!r} is not supported; use one of {', '.join(SIZES)}")
+    return size
+
+
+def new_frame(size: str = "slide") -> Frame:
+    """Create a figure laid out for ``size`` ("slide" or "a4")."""
+    import matplotlib.pyplot as plt
+
+    check_size(size)
+    fig = plt.figure(figsize=SIZES[size])
+    if size == "slide":
+        ax = fig.add_axes((0.005, 0.045, 0.52, 0.945))
+        ax.set_anchor("W")
+        side = fig.add_axes((0.53, 0.06, 0.46, 0.62))
+        side.set_axis_off()
+        frame = Frame(fig, ax, size, STYLES[size], side, title_xy=(0.53, 0.965), text_xy=(0.53, 0.84),
+                      text_width=0.46)
+    else:
+        ax = fig.add_axes((0.01, 0.04, 0.98, 0.81))
+        ax.set_anchor("S")
+        frame = Frame(fig, ax, size, STYLES[size], None, title_xy=(0.05, 0.975), text_xy=(0.05, 0.915),
+                      text_width=0.9)
+    ax.set_axis_off()
+    frame.cursor = frame.text_xy[1]
+    return frame
+
+
+def style_for(fig: Figure) -> Style:
+    """The style matching the figure's size (slide style for wide figures, else A4)."""
+    w, h = fig.get_size_inches()
+    return STYLES["slide"] if w >= h else STYLES["a4"]
+
+
+def set_extent(
+    ax: Axes, bounds: Sequence[float], *, room_right: float = 0.45, pad: float = 0.02, pad_bottom: float = 0.05
+) -> None:
+    """Frame ``bounds`` (minx, miny, maxx, maxy) with equal aspect, north up.
+
+    ``room_right`` adds that share of the width east of the data: for Finland this
+    is Russia, an empty area that holds the Helsinki inset and the legend.
+    """
+    minx, miny, maxx, maxy = bounds
+    w, h = maxx - minx, maxy - miny
+    ax.set_xlim(minx - pad * w, maxx + room_right * w)
+    ax.set_ylim(miny - pad_bottom * h, maxy + pad * h)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_axis_off()
+
+
+def _nice_length(target: float) -> float:
+    """Largest of 1, 2, 5 × 10^n that is at most 1.15 × ``target``."""
+    exp = 10 ** np.floor(np.log10(target))
+    best = exp
+    for m in (1, 2, 5, 10):
+        if m * exp <= 1.15 * target:
+            best = m * exp
+    return best
+
+
+def add_scale_bar(
+    ax: Axes,
+    *,
+    xy: tuple[float, float] = (0.04, 0.60),
+    fraction: float = 0.2,
+    fontsize: float = 10,
+    segments: int = 2,
+) -> float:
+    """Draw a two-tone scale bar (km) at axes fraction ``xy``; returns its length in km.
+
+    The map must be in metres (EPSG:3067). The length is a round number near
+    ``fraction`` of the axes width.
+    """
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(fraction * (x1 - x0))
+    bx = x0 + xy[0] * (x1 - x0)
+    by = y0 + xy[1] * (y1 - y0)
+    height = 0.008 * (y1 - y0)
+    seg = length / segments
+    for i in range(segments):
+        ax.add_patch(
+            Rectangle((bx + i * seg, by), seg, height, facecolor="black" if i % 2 == 0 else "white",
+                      edgecolor="black", linewidth=0.8, zorder=20)
+        )
+    halo = [pe.withStroke(linewidth=3, foreground="white")]
+    km = length / 1000
+    for pos, label in ((0, "0"), (length, f"{km:g} km")):
+        ax.text(bx + pos, by + 1.8 * height, label, ha="left" if pos else "center", va="bottom",
+                fontsize=fontsize, zorder=21, path_effects=halo)
+    return km
+
+
+def add_north_arrow(ax: Axes, *, xy: tuple[float, float] = (0.06, 0.70), lang: str = "fi", fontsize: float = 12) -> None:
+    """Draw a north arrow at axes fraction ``xy`` (EPSG:3067 grid north = up)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    cx = x0 + xy[0] * (x1 - x0)
+    cy = y0 + xy[1] * (y1 - y0)
+    h = 0.05 * (y1 - y0)
+    w = 0.35 * h
+    left = MplPolygon([(cx, cy + h / 2), (cx - w / 2, cy - h / 2), (cx, cy - h / 4)], closed=True,
+                      facecolor="black", edgecolor="black", linewidth=0.8, zorder=20)
+    right = MplPolygon([(cx, cy + h / 2), (cx + w / 2, cy - h / 2), (cx, cy - h / 4)], closed=True,
+                       facecolor="white", edgecolor="black", linewidth=0.8, zorder=20)
+    ax.add_patch(left)
+    ax.add_patch(right)
+    ax.text(cx, cy + h / 2 + 0.006 * (y1 - y0), text("north", lang), ha="center", va="bottom", fontsize=fontsize,
+            fontweight="bold", zorder=21, path_effects=[pe.withStroke(linewidth=3, foreground="white")])
+
+
+def attribution_text(year: int | str | None, lang: str = "fi") -> str:
+    """The localised attribution line with the data year (``"–"`` when unknown)."""
+    return text("attribution", lang, year=year if year is not None else "–")
+
+
+def add_attribution(fig: Figure, year: int | str | None, lang: str = "fi", *, fontsize: float = 9) -> None:
+    """Write the attribution line (sources, licence, data year) at the bottom of ``fig``."""
+    fig.text(0.01, 0.012, attribution_text(year, lang), ha="left", va="bottom", fontsize=fontsize, color="#333333")
+
+
+def add_aland_label(ax: Axes, regions, lang: str = "fi", *, fontsize: float = 10) -> None:
+    """Label Åland (region 21) so it is not mistaken for part of the mainland."""
+    if regions is None or "region_code" not in regions:
+        return
+    aland = regions[regions["region_code"].astype(str) == ALAND_REGION_CODE]
+    if aland.empty:
+        return
+    minx, miny, maxx, maxy = aland.total_bounds
+    ax.text(minx, miny - 6000, text("aland", lang), ha="left", va="top", fontsize=fontsize,
+            fontstyle="italic", color="#222222", zorder=15,
+            path_effects=[pe.withStroke(linewidth=3, foreground="white")])
+
+
+def inset_bounds(gdf, codes: Sequence[str] = HELSINKI_REGION, *, pad: float = 4000.0) -> tuple[float, float, float, float]:
+    """Bounds of the municipalities ``codes`` of ``gdf`` (EPSG:3067), padded by ``pad`` metres."""
+    part = gdf[gdf["code"].astype(str).isin(codes)] if "code" in gdf else gdf.iloc[0:0]
+    if part.empty:
+        raise RvanalyticsError("none of the Helsinki-region municipalities is in the map; pass inset=False")
+    minx, miny, maxx, maxy = part.total_bounds
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
+
+
+def add_inset(
+    ax: Axes,
+    draw: Callable[[Axes], None],
+    bounds: Sequence[float],
+    *,
+    rect: Sequence[float] = (0.655, 0.005, 0.34, 0.34),
+    title: str | None = None,
+    fontsize: float = 11,
+) -> Axes:
+    """Add an inset map in axes fraction ``rect`` showing ``bounds``; ``draw(inset_ax)`` draws it.
+
+    The inset area is outlined on the main map.
+    """
+    inset = ax.inset_axes(list(rect))
+    draw(inset)
+    minx, miny, maxx, maxy = bounds
+    # expand to the inset's box ratio so the data fill it
+    fig = ax.figure
+    ax.apply_aspect()
+    bb = ax.get_position(original=False)
+    fw, fh = fig.get_size_inches()
+    box_ratio = (rect[3] * bb.height * fh) / (rect[2] * bb.width * fw)
+    w, h = maxx - minx, maxy - miny
+    if h / w < box_ratio:
+        grow = (w * box_ratio - h) / 2
+        miny, maxy = miny - grow, maxy + grow
+    else:
+        grow = (h / box_ratio - w) / 2
+        minx, maxx = minx - grow, maxx + grow
+    inset.set_xlim(minx, maxx)
+    inset.set_ylim(miny, maxy)
+    inset.set_aspect("equal", adjustable="box")
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_edgecolor("#333333")
+        spine.set_linewidth(1.2)
+    inset.set_facecolor("white")
+    inset.patch.set_alpha(1.0)
+    inset.set_zorder(30)
+    b = bounds
+    ax.add_patch(Rectangle((b[0], b[1]), b[2] - b[0], b[3] - b[1], fill=False, edgecolor="#222222",
+                           linewidth=1.2, zorder=25))
+    if title:
+        inset.text(0.02, 0.98, title, transform=inset.transAxes, ha="left", va="top", fontsize=fontsize,
+                   fontweight="bold", zorder=60,
+                   bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2})
+    return inset
+
+
+# ------------------------------------------------------------------ labels
+
+_DIRECTIONS = [(1, 0), (-1, 0), (0.7, 0.7), (-0.7, 0.7), (0.7, -0.7), (-0.7, -0.7), (0, 1), (0, -1)]
+
+
+def place_labels(
+    ax: Axes,
+    points: Sequence[tuple[float, float, str]],
+    *,
+    fontsize: float = 12,
+    obstacles: Sequence[Axes] = (),
+    fontweight: str = "bold",
+    marker_pt: float = 6.0,
+) -> list:
+    """Place text labels next to points so that they do not overlap (greedy search).
+
+    Each label, in the order given (put the most important first), tries eight
+    directions at growing distances and takes the first spot that does not hit
+    an already placed label, another point, an obstacle axes (e.g. the inset) or
+    the edge of the axes; far spots get a leader line. If no spot is free the
+    least-overlapping one is used. Returns the annotation artists.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_xlim(0, 10); _ = ax.set_ylim(0, 10)
+    >>> arts = place_labels(ax, [(5, 5, "A"), (5.1, 5, "B")])
+    >>> len(arts)
+    2
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    halo = [pe.withStroke(linewidth=3.5, foreground="white")]
+    ax_box = ax.get_window_extent(renderer)
+    to_px = ax.transData.transform
+    pts_px = [to_px((x, y)) for x, y, _ in points]
+    scale = fig.dpi / 72.0
+    m = marker_pt * scale
+    taken: list[Bbox] = [Bbox.from_bounds(px - m / 2, py - m / 2, m, m) for px, py in pts_px]
+    taken += [o.get_window_extent(renderer) for o in obstacles]
+    artists = []
+    for (x, y, label), (px, py) in zip(points, pts_px, strict=True):
+        best = None
+        for dist in (7, 16, 28, 42, 58):
+            for dx, dy in _DIRECTIONS:
+                ox, oy = dx * dist, dy * dist
+                ha = "left" if dx > 0.1 else "right" if dx < -0.1 else "center"
+                va = "bottom" if dy > 0.1 else "top" if dy < -0.1 else "center"
+                ann = ax.annotate(label, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                                  fontsize=fontsize, fontweight=fontweight, zorder=40, path_effects=halo,
+                                  annotation_clip=False)
+                bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
+                overlap = sum(_overlap_area(bb, t) for t in taken)
+                outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
+                cost = overlap + (1e9 if outside else 0.0)
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, ann, bb, dist)
+                else:
+                    ann.remove()
+                if cost == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        _, ann, bb, dist = best
+        if dist > 16:
+            ann.remove()
+            ann = ax.annotate(label, (x, y), xytext=ann.xyann, textcoords="offset points", ha=ann.get_ha(),
+                              va=ann.get_va(), fontsize=fontsize, fontweight=fontweight, zorder=40,
+                              path_effects=halo, annotation_clip=False,
+                              arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.9,
+                                          "shrinkA": 0, "shrinkB": 3})
+        taken.append(bb)
+        artists.append(ann)
+    return artists
+
+
+def _overlap_area(a: Bbox, b: Bbox) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+# ------------------------------------------------------------------ export
+
+_FORMATS = {".png", ".svg", ".pdf"}
+
+
+def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int = 200) -> Path:
+    """Save a map as PNG (≥ 200 dpi), SVG or PDF, atomically.
+
+    Parameters
+    ----------
+    fig : Figure
+    path : str or Path
+        Target file; the suffix selects the format (``.png``, ``.svg``, ``.pdf``).
+    size : {"slide", "a4"}, optional
+        Resize the figure to this page size before saving. Maps are laid out for
+        the size they were drawn with (``size=`` of the map function), so pass
+        the same size here or leave it out.
+    dpi : int
+        Resolution of PNG output; values below 200 are raised to 200.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _FORMATS:
+        raise RvanalyticsError(f"{path}: cannot save a map as {suffix or 'a file without suffix'}; use .png, .svg or .pdf")
+    if size is not None:
+        fig.set_size_inches(*SIZES[check_size(size)])
+    kwargs: dict[str, object] = {"format": suffix[1:], "facecolor": "white"}
+    if suffix == ".png":
+        kwargs["dpi"] = max(int(dpi), 200)
+    if suffix == ".svg":
+        kwargs["metadata"] = {"Date": None}
+    if suffix == ".pdf":
+        kwargs["metadata"] = {"CreationDate": None}
+    with atomic_path(path) as tmp:
+        with matplotlib.rc_context({"svg.hashsalt": "rvanalytics"}):
+            fig.savefig(tmp, **kwargs)
+    return path
