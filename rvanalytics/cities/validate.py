@@ -107,6 +107,7 @@ class CheckContext:
     indicators_origin: str
     coverage: pd.DataFrame | None
     coverage_note: str
+    coverage_wanted: bool = True
 
     @classmethod
     def build(
@@ -130,7 +131,7 @@ class CheckContext:
             coverage, note = indicator_coverage(panel, store=store)
         else:
             coverage, note = None, "the data-coverage check was switched off"
-        return cls(key, key_year, ids, origin, coverage, note)
+        return cls(key, key_year, ids, origin, coverage, note, check_coverage)
 
 
 # --------------------------------------------------------------------------- file discovery
@@ -491,7 +492,7 @@ def _validate(
                 )
             target_ids.setdefault(t.id, file)
         good.append((file, profile))
-    if ctx.coverage is None and files:
+    if ctx.coverage is None and files and ctx.coverage_wanted:
         issues.append(Issue("info", str(files[0].parent), None, "(all files)",
                             f"baseline years were not checked against the data's coverage: {ctx.coverage_note}",
                             "build the store to enable this check"))
