@@ -259,3 +259,22 @@ def test_real_profiles_against_the_built_store(request: pytest.FixtureRequest) -
         outside = not years.min() <= t.baseline_year <= years.max()
         i = [x.target_id for x in targets.itertuples() if x.city_code == t.city_code].index(t.target_id)
         assert ((t.city_code, f"targets[{i}].baseline_year") in warned) == outside, t.target_id
+
+
+def test_size_class_checked_against_population_in_panel() -> None:
+    panel = pd.DataFrame(
+        {
+            "level": "municipality",
+            "code": "905",
+            "year": [2020, 2024],
+            "indicator": "population",
+            "value": [65000.0, 120000.0],  # hand-made: latest year decides
+        }
+    )
+    path = GOOD / "905-vaasa.yaml"  # says "50–100k"
+    issues = validate_profiles(path, panel=panel)
+    [warn] = [i for i in issues if i.field == "city.size_class"]
+    assert warn.severity == "warning" and "'>100k'" in warn.message and "2024" in warn.message
+    assert warn.line == _line_of(path, "size_class:")
+    panel.loc[1, "value"] = 70000.0
+    assert not [i for i in validate_profiles(path, panel=panel) if i.field == "city.size_class"]

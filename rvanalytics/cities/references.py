@@ -18,7 +18,9 @@ __all__ = [
     "DESIGN_INDICATOR_IDS",
     "indicator_coverage",
     "indicator_ids",
+    "latest_population",
     "municipality_key",
+    "panel_or_reason",
 ]
 
 #: Municipal division used for names and for checking codes (the store's default).
@@ -100,42 +102,64 @@ def indicator_ids() -> tuple[frozenset[str], str]:
     return frozenset(str(i) for i in catalogue.index), "the indicator catalogue (rvanalytics/data/indicators.yaml)"
 
 
-def indicator_coverage(
+def panel_or_reason(
     panel: pd.DataFrame | None = None, store: str | Path | None = None
 ) -> tuple[pd.DataFrame | None, str]:
-    """Years with data per indicator and municipality, from the store's panel.
+    """The store's panel (``rvanalytics.store.load_panel``), or None with the reason there is none.
 
-    Parameters
-    ----------
-    panel : DataFrame, optional
-        A panel in the store's long format (for tests); else ``rvanalytics.store.load_panel``.
-    store : path, optional
-        Store location passed to ``load_panel``.
+    ``panel`` is returned as given when not None (tests pass a hand-made panel).
+    """
+    if panel is not None:
+        return panel, "the given panel"
+    try:
+        from rvanalytics.store import load_panel
+    except ImportError:
+        return None, "the data store module is not installed yet"
+    try:
+        return load_panel(store), "the data store"
+    except (StoreError, FileNotFoundError, OSError) as err:
+        return None, f"no data store is built ({err})"
+    except RvanalyticsError as err:
+        return None, f"the data store cannot be read ({err})"
+
+
+def indicator_coverage(panel: pd.DataFrame) -> pd.DataFrame | None:
+    """Years with data per indicator and area code in a panel of the store's long format.
 
     Returns
     -------
-    (DataFrame or None, str)
+    DataFrame or None
         Columns ``indicator``, ``code``, ``first_year``, ``last_year`` (rows with a value only;
-        ``code`` "*" gives the range over all areas), or None with the reason when there is no
-        built store.
+        ``code`` "*" gives the range over all areas); None when the panel holds no values.
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"code": ["091", "091", "049"], "year": [2005, 2020, 2010],
+    ...                       "indicator": "population", "value": [1.0, 2.0, 3.0]})
+    >>> indicator_coverage(panel).to_dict("records")[-1]
+    {'indicator': 'population', 'code': '*', 'first_year': 2005, 'last_year': 2020}
     """
-    if panel is None:
-        try:
-            from rvanalytics.store import load_panel
-        except ImportError:
-            return None, "the data store module is not installed yet"
-        try:
-            panel = load_panel(store)
-        except (StoreError, FileNotFoundError, OSError) as err:
-            return None, f"no data store is built ({err})"
-        except RvanalyticsError as err:
-            return None, f"the data store cannot be read ({err})"
     have = panel[panel["value"].notna()]
     if have.empty:
-        return None, "the data store holds no values"
-    per_code = (
-        have.groupby(["indicator", "code"])["year"].agg(first_year="min", last_year="max").reset_index()
-    )
+        return None
+    per_code = have.groupby(["indicator", "code"])["year"].agg(first_year="min", last_year="max").reset_index()
     overall = have.groupby("indicator")["year"].agg(first_year="min", last_year="max").reset_index()
     overall["code"] = "*"
-    return pd.concat([per_code, overall[per_code.columns]], ignore_index=True), "the data store"
+    return pd.concat([per_code, overall[per_code.columns]], ignore_index=True)
+
+
+def latest_population(panel: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    """``{code: (year, population)}`` of the latest municipal population in a panel.
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"level": "municipality", "code": ["091", "091"], "year": [2020, 2022],
+    ...                       "indicator": "population", "value": [650000.0, 664028.0]})
+    >>> latest_population(panel)
+    {'091': (2022, 664028.0)}
+    """
+    rows = panel[(panel["indicator"] == "population") & panel["value"].notna()]
+    if "level" in rows.columns:
+        rows = rows[rows["level"] == "municipality"]
+    last = rows.sort_values("year").groupby("code").tail(1)
+    return {str(c): (int(y), float(v)) for c, y, v in zip(last["code"], last["year"], last["value"], strict=True)}

@@ -161,7 +161,10 @@ class City(_Model):
     def _code_as_string(cls, value: Any) -> Any:
         # YAML reads 091 as the integer 91 (or octal 73 for 0111): only strings are safe.
         if isinstance(value, int) and not isinstance(value, bool):
-            raise ValueError(f'the code must be a quoted 3-digit string, e.g. "{value:03d}", not the number {value}')
+            # pydantic turns ValueError (not TypeError) into a validation error
+            raise ValueError(  # noqa: TRY004
+                f'the code must be a quoted 3-digit string, e.g. "{value:03d}", not the number {value}'
+            )
         return value
 
 

@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +22,9 @@ from rvanalytics.cities.references import (
     DEFAULT_KEY_YEAR,
     indicator_coverage,
     indicator_ids,
+    latest_population,
     municipality_key,
+    panel_or_reason,
 )
 from rvanalytics.cities.schema import (
     PERCENT_KINDS,
@@ -108,6 +110,7 @@ class CheckContext:
     coverage: pd.DataFrame | None
     coverage_note: str
     coverage_wanted: bool = True
+    population: dict[str, tuple[int, float]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -127,11 +130,17 @@ class CheckContext:
             ids, origin = indicator_ids()
         else:
             ids, origin = frozenset(indicators), "the given indicator ids"
+        coverage, population = None, {}
         if check_coverage:
-            coverage, note = indicator_coverage(panel, store=store)
+            loaded, note = panel_or_reason(panel, store=store)
+            if loaded is not None:
+                coverage = indicator_coverage(loaded)
+                population = latest_population(loaded)
+                if coverage is None:
+                    note = "the data store holds no values"
         else:
-            coverage, note = None, "the data-coverage check was switched off"
-        return cls(key, key_year, ids, origin, coverage, note, check_coverage)
+            note = "the data-coverage check was switched off"
+        return cls(key, key_year, ids, origin, coverage, note, check_coverage, population)
 
 
 # --------------------------------------------------------------------------- file discovery
@@ -250,6 +259,18 @@ def _check_city(profile: CityProfile, path: Path, ctx: CheckContext, out: _Colle
                 )
                 break
         out.error(("city", "code"), f"unknown municipality code {code!r} (not in the {ctx.key_year} municipality key)", fix)
+    given = profile.city.size_class
+    if code in ctx.population:
+        from rvanalytics.key import size_class
+
+        year, pop = ctx.population[code]
+        derived = str(size_class(pop))
+        if given is not None and given != derived:
+            out.warning(
+                ("city", "size_class"),
+                f"size class {given!r} does not match the population {int(pop)} in {year} ({derived!r})",
+                f'set size_class: "{derived}" or null',
+            )
     stem = path.name
     if not stem.startswith(f"{code}-"):
         out.warning(
