@@ -22,11 +22,16 @@ import pandas as pd
 from pydantic import ValidationError
 
 from rvanalytics.atomic import atomic_write_text
-from rvanalytics.cities.references import DEFAULT_KEY_YEAR, municipality_key
+from rvanalytics.cities.references import (
+    DEFAULT_KEY_YEAR,
+    latest_population,
+    municipality_key,
+    panel_or_reason,
+)
 from rvanalytics.cities.schema import SIZE_CLASSES, CityProfile
 from rvanalytics.cities.validate import CheckContext, Issue, _clean_loc, validate_text
 from rvanalytics.cities.yamlio import dump_yaml, format_path, hash_state, with_hash_header
-from rvanalytics.exceptions import DataFileError, ProfileError, RvanalyticsError
+from rvanalytics.exceptions import DataFileError, ProfileError
 
 __all__ = [
     "CITY_FIELDS",
@@ -126,20 +131,14 @@ def _names_comment(row: pd.Series, year: int) -> str:
 
 def _size_class_from_data(code: str, store: str | Path | None) -> tuple[str | None, str]:
     """Size class from the latest population in the store's panel, if one is built."""
-    try:
-        from rvanalytics.key import size_class
-        from rvanalytics.store import load_panel
+    from rvanalytics.key import size_class
 
-        panel = load_panel(store)
-    except (ImportError, RvanalyticsError, OSError):
+    panel, _ = panel_or_reason(store=store)
+    latest = latest_population(panel) if panel is not None else {}
+    if code not in latest:
         return None, "no population data: set one of " + ", ".join(repr(s) for s in SIZE_CLASSES)
-    rows = panel[(panel["indicator"] == "population") & (panel["code"] == code) & panel["value"].notna()]
-    if "level" in rows:
-        rows = rows[rows["level"] == "municipality"]
-    if rows.empty:
-        return None, "no population data: set one of " + ", ".join(repr(s) for s in SIZE_CLASSES)
-    last = rows.sort_values("year").iloc[-1]
-    return str(size_class(float(last["value"]))), f"from population {int(last['value'])} in {int(last['year'])}"
+    year, pop = latest[code]
+    return str(size_class(pop)), f"from population {int(pop)} in {year}"
 
 
 def new_profile_text(
