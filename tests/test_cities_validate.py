@@ -278,3 +278,16 @@ def test_size_class_checked_against_population_in_panel() -> None:
     assert warn.line == _line_of(path, "size_class:")
     panel.loc[1, "value"] = 70000.0
     assert not [i for i in validate_profiles(path, panel=panel) if i.field == "city.size_class"]
+
+
+def test_bom_and_crlf_from_windows_editors(tmp_path: Path) -> None:
+    text = (GOOD / "905-vaasa.yaml").read_text(encoding="utf-8").replace("\n", "\r\n")
+    f = tmp_path / "905-vaasa.yaml"
+    f.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    issues = validate_profiles(f, check_coverage=False)
+    assert [i for i in issues if i.severity != "info"] == []
+    bad = tmp_path / "905-bad.yaml"
+    latin1 = (GOOD / "905-vaasa.yaml").read_text(encoding="utf-8").replace("Test Person A", "Jyväskylä")
+    bad.write_bytes(latin1.encode("latin-1", "replace"))
+    [err] = [i for i in validate_profiles(bad, check_coverage=False) if i.severity == "error"]
+    assert "UTF-8" in err.message or "UTF-8" in err.fix

@@ -472,7 +472,7 @@ def validate_text(
 
 def _read(file: Path, out: list[Issue]) -> str | None:
     try:
-        return file.read_text(encoding="utf-8")
+        return file.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is dropped
     except FileNotFoundError:
         out.append(Issue("error", str(file), None, "(file)", "file not found", "check the path"))
     except UnicodeDecodeError as err:
