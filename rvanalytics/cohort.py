@@ -80,6 +80,7 @@ __all__ = [
     "evaluate_cohort",
     "build_candidates",
     "read_scores",
+    "population_from_panel",
 ]
 
 #: The ten-city cohort of the resource-wisdom workshops (municipality codes).
@@ -772,3 +773,52 @@ def brute_force(
             if s > best[0] + 1e-12:
                 best = (s, sorted(model.codes[list(combo)].tolist()))
     return best
+
+
+def population_from_panel(
+    panel: pd.DataFrame, codes: Iterable[str], *, year: int | None = None
+) -> tuple[pd.Series, int]:
+    """Population by municipality from the panel's ``population`` indicator.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        ``store.load_panel()`` (long table; other indicators are ignored).
+    codes : iterable of str
+        The municipalities that need a population (the map's or optimiser's division).
+    year : int, optional
+        Statistical year; by default the latest year in which every code has a value.
+
+    Returns
+    -------
+    (Series, int)
+        Population by code and the year used.
+
+    Raises
+    ------
+    CohortError
+        No population rows, or none of the years covers all ``codes`` (e.g. the
+        panel is on another municipal division than the boundaries).
+    """
+    codes = [str(c) for c in codes]
+    rows = panel[(panel["indicator"] == "population") & (panel["level"] == "municipality")]
+    if rows.empty:
+        raise CohortError("the panel has no municipal 'population' rows; rebuild the store (rvanalytics data build)")
+    table = rows.pivot_table(index="code", columns="year", values="value", aggfunc="first")
+    table.index = table.index.astype(str)
+    table = table.reindex(codes)
+    complete = [int(y) for y in table.columns if table[y].notna().all()]
+    if year is None:
+        if not complete:
+            division = sorted(set(rows.get("division_year", pd.Series(dtype=int)).dropna().astype(int)))
+            raise CohortError(
+                "no year of the panel's population covers all municipalities of the map "
+                f"(panel division {division}); use boundaries of the same division year"
+            )
+        year = max(complete)
+    elif year not in table.columns:
+        raise CohortError(f"the panel has no population for {year}; years: {sorted(int(y) for y in table.columns)}")
+    elif year not in complete:
+        missing = table.index[table[year].isna()].tolist()
+        raise CohortError(f"population {year} is missing for {len(missing)} municipalities ({', '.join(missing[:8])})")
+    return table[year].astype(float).rename("population"), int(year)

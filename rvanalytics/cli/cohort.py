@@ -1,9 +1,99 @@
-"""CLI commands for this concern (registered by :func:`register`)."""
+"""``rvanalytics cohort select``: propose a city cohort that covers Finland (exact optimum)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+cohort_app = typer.Typer(
+    name="cohort",
+    help="Choose a cohort of cities for geographic coverage and their own actions.",
+    no_args_is_help=True,
+)
+
+
+def split_codes(values: list[str] | None) -> list[str]:
+    """Accept ``--include 091 --include 049`` and ``--include 091,049``; zero-pad to 3 digits."""
+    out: list[str] = []
+    for value in values or []:
+        for part in str(value).replace(";", ",").split(","):
+            part = part.strip()
+            if part:
+                out.append(part.zfill(3) if part.isdigit() else part)
+    return out
+
+
+def load_candidates(year: int | None, store: Path | None, population_year: int | None, scores: Path | None):
+    """Candidates of the division ``year`` from the store (boundaries, key, panel population)."""
+    from rvanalytics.boundaries import load_municipalities
+    from rvanalytics.cohort import build_candidates, population_from_panel, read_scores
+    from rvanalytics.key import load_key
+    from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel, read_manifest
+
+    manifest = read_manifest(store)
+    division = int(manifest.get("division_year", DEFAULT_DIVISION_YEAR))
+    year = year or division
+    munis = load_municipalities(year, store=store)
+    panel = load_panel(store, indicators=["population"], level="municipality")
+    pop, pop_year = population_from_panel(panel, munis["code"], year=population_year)
+    key = load_key(year, store=store)
+    score_series = read_scores(scores) if scores is not None else None
+    if score_series is not None:
+        unknown = sorted(set(score_series.index) - set(munis["code"].astype(str)))
+        if unknown:
+            from rvanalytics.exceptions import DataFileError
+
+            raise DataFileError(scores, f"code(s) {unknown[:8]} are not municipalities of {year}",
+                                f"use codes of the {year} division", column="code")
+    cands = build_candidates(munis, pop, key=key, scores=score_series)
+    return cands, year, pop_year
+
+
+@cohort_app.command("select")
+def select_cmd(
+    min_size: Annotated[int, typer.Option("--min", help="Smallest cohort size.")] = 5,
+    max_size: Annotated[int, typer.Option("--max", help="Largest cohort size.")] = 10,
+    include: Annotated[list[str] | None, typer.Option("--include", help="Code(s) that must be in the cohort (repeat or comma-separate).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Code(s) that must not be in the cohort.")] = None,
+    min_population: Annotated[float, typer.Option("--min-population", help="Only municipalities with at least this population can be chosen.")] = 0,
+    one_per_region: Annotated[bool, typer.Option("--one-per-region/--no-one-per-region", help="At most one city per region (maakunta).")] = True,
+    scores: Annotated[Path | None, typer.Option("--scores", help="CSV with columns code,score: each city's own action score (>= 0).", exists=True, dir_okay=False)] = None,
+    runners_up: Annotated[int, typer.Option("--runners-up", help="How many next-best cohorts to list.", min=0)] = 3,
+    year: Annotated[int | None, typer.Option("--year", help="Municipal division year (default: the store's, 2026).")] = None,
+    population_year: Annotated[int | None, typer.Option("--population-year", help="Population year (default: latest complete).")] = None,
+    reach_km: Annotated[float, typer.Option("--reach-km", help="Radius of the spread term (km).")] = 100.0,
+    w_regions: Annotated[float, typer.Option("--w-regions", help="Weight of regions covered.")] = 1.0,
+    w_population: Annotated[float, typer.Option("--w-population", help="Weight of population in cohort cities.")] = 0.5,
+    w_region_population: Annotated[float, typer.Option("--w-region-population", help="Weight of population in covered regions.")] = 0.5,
+    w_spread: Annotated[float, typer.Option("--w-spread", help="Weight of land area within --reach-km of a cohort city.")] = 0.5,
+    w_action: Annotated[float, typer.Option("--w-action", help="Weight of the action scores (with --scores).")] = 0.5,
+    store: Annotated[Path | None, typer.Option("--store", help="Data store (default: RVANALYTICS_STORE or the cache).")] = None,
+) -> None:
+    """Propose the cohort that maximises coverage (exact integer program) and explain why.
+
+    Objective: w_regions × regions covered/19 + w_population × population share of the cohort cities
+    + w_region_population × population share of the covered regions + w_spread × land area within
+    --reach-km of a cohort city + w_action × action scores. Each city's marginal contribution and the
+    runner-up cohorts are printed.
+
+    Example: rvanalytics cohort select --min 5 --max 10 --min-population 50000 --include 091
+    """
+    from rvanalytics.cohort import CohortWeights, select_cohort
+
+    cands, year, pop_year = load_candidates(year, store, population_year, scores)
+    weights = CohortWeights(regions=w_regions, population=w_population, region_population=w_region_population,
+                            spread=w_spread, action=w_action)
+    selection = select_cohort(
+        cands, min_size=min_size, max_size=max_size, include=split_codes(include), exclude=split_codes(exclude),
+        min_population=min_population, one_per_region=one_per_region, weights=weights, reach_km=reach_km,
+        runners_up=runners_up,
+    )
+    typer.echo(f"Municipal division {year}, population {pop_year} (store panel).")
+    typer.echo(selection.explain())
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app (filled in by the work on this concern)."""
+    """Add ``rvanalytics cohort ...`` to the main app."""
+    app.add_typer(cohort_app, name="cohort")

@@ -348,10 +348,12 @@ def choropleth(
     if inset is None:
         inset = municipal
     inset_ax = None
+    inset_extent = None
     if inset:
         if not municipal:
             raise RvanalyticsError("the Helsinki-region inset needs a municipal map; pass inset=False for regions")
-        inset_ax = page.inset(lambda a: draw(a, 2.5), layout.inset_bounds(g), lang)
+        inset_extent = layout.inset_bounds(g)
+        inset_ax = page.inset(lambda a: draw(a, 2.5), inset_extent, lang)
         _label_inset(inset_ax, g, lang, st.small)
     if label_codes:
         nm = names(g, lang, key)
@@ -359,7 +361,9 @@ def choropleth(
         missing = sorted(set(map(str, label_codes)) - set(pts.index))
         if missing:
             raise RvanalyticsError(f"label code(s) {missing} are not on the map")
-        lab = [(pts[c].x, pts[c].y, nm[c]) for c in map(str, label_codes)]
+        lab = [(pts[c].x, pts[c].y, nm[c]) for c in map(str, label_codes)
+               if inset_extent is None or not (inset_extent[0] <= pts[c].x <= inset_extent[2]
+                                               and inset_extent[1] <= pts[c].y <= inset_extent[3])]
         layout.place_labels(ax, lab, fontsize=st.label, obstacles=[inset_ax] if inset_ax is not None else [])
 
     head = text("year_title", lang, title=title, year=year) if title and year is not None else (title or "")
