@@ -148,3 +148,16 @@ def test_unknown_shorthand_and_known_flags() -> None:
     )
     assert not p.people_known and p.people_list == []
     assert p.key_problem.unknown == "x"
+
+
+def test_key_sections_for_reports(real) -> None:
+    from rvanalytics.cities import key_sections
+
+    good = load_cities(FIXTURES / "good").profile("905")
+    known = key_sections(good, escape="html")
+    assert known["key_measure"]["known"] and known["key_measure"]["status"] == "started"
+    assert "&lt;html&gt;" in known["key_measure"]["description"]
+    assert known["key_problem"]["themes"] == ["transport", "land_use"]
+    unknown = key_sections(real.profile("091"))
+    assert unknown["key_measure"]["known"] is False and unknown["key_measure"]["title"] is None
+    assert "public sources" in unknown["key_problem"]["unknown_reason"]

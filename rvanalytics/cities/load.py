@@ -16,7 +16,7 @@ from rvanalytics.cities.schema import CityProfile, KeyMeasure, KeyProblem
 from rvanalytics.cities.validate import CheckContext, Issue, _validate
 from rvanalytics.exceptions import ProfileError
 
-__all__ = ["CITY_COLUMNS", "TARGET_COLUMNS", "CityProfiles", "load_cities", "published_people", "targets_frame"]
+__all__ = ["CITY_COLUMNS", "TARGET_COLUMNS", "CityProfiles", "key_sections", "load_cities", "published_people", "targets_frame"]
 
 #: Columns of ``CityProfiles.targets`` (docs/design.md, "Targets DataFrame").
 TARGET_COLUMNS: tuple[str, ...] = (
@@ -123,6 +123,44 @@ def published_people(
                 "published": "yes" if person.publish else "no",
             }
         )
+    return out
+
+
+def key_sections(profile: CityProfile, *, escape: Escape = None) -> dict[str, dict[str, object]]:
+    """Key measure and key problem as plain dicts for reports (same keys whether known or not).
+
+    Returns ``{"key_measure": {...}, "key_problem": {...}}``, each with ``known``, ``title``,
+    ``description``, ``status``, ``themes``, ``indicators`` and ``unknown_reason`` (None where
+    it does not apply). Text is escaped when ``escape`` is given.
+
+    Examples
+    --------
+    >>> p = CityProfile.model_validate({"city": {"code": "091"}, "people": "unknown",
+    ...     "key_measure": {"title": "Bikes & buses", "status": "planned", "themes": ["transport"]},
+    ...     "key_problem": {"unknown": "not stated"}})
+    >>> s = key_sections(p, escape="html")
+    >>> s["key_measure"]["title"], s["key_measure"]["status"], s["key_problem"]["known"], s["key_problem"]["unknown_reason"]
+    ('Bikes &amp; buses', 'planned', False, 'not stated')
+    """
+    out: dict[str, dict[str, object]] = {}
+    for name, section in (("key_measure", profile.key_measure), ("key_problem", profile.key_problem)):
+        entry: dict[str, object] = dict.fromkeys(
+            ("title", "description", "status", "unknown_reason"), None
+        ) | {"known": False, "themes": [], "indicators": []}
+        if isinstance(section, KeyMeasure):
+            entry |= {
+                "known": True,
+                "title": _escape(section.title, escape),
+                "description": _escape(section.description, escape),
+                "status": section.status,
+                "themes": list(section.themes),
+                "indicators": list(section.indicators),
+            }
+        elif isinstance(section, KeyProblem):
+            entry |= {"known": True, "description": _escape(section.description, escape), "themes": list(section.themes)}
+        else:
+            entry["unknown_reason"] = _escape(section.unknown, escape)
+        out[name] = entry
     return out
 
 
