@@ -1,0 +1,47 @@
+"""The coverage map of the reported cities for the gallery (via :mod:`rvanalytics.maps`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["make_coverage_map"]
+
+
+def make_coverage_map(
+    codes: list[str],
+    out_path: str | Path,
+    *,
+    store: str | Path | None = None,
+    lang: str = "fi",
+) -> tuple[Path | None, str | None]:
+    """Draw the coverage map of ``codes`` to ``out_path`` (PNG).
+
+    Returns ``(path, None)`` on success, ``(None, reason)`` when the map cannot be made
+    (no store, maps module missing, ...): the gallery is then shown without a map and
+    the reason goes into the batch notes.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+
+        from rvanalytics.boundaries import load_municipalities, load_regions
+        from rvanalytics.maps import coverage_map, save_map
+        from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel
+
+        year = DEFAULT_DIVISION_YEAR
+        munis = load_municipalities(year, simplified=True, store=store)
+        regions = load_regions(year, simplified=True, store=store)
+        pop = load_panel(store, indicators=["population"], level="municipality")
+        pop = pop.dropna(subset=["value"])
+        pop_year = int(pop["year"].max()) if len(pop) else None
+        population = pop.loc[pop["year"] == pop_year].set_index("code")["value"] if pop_year else {}
+        fig, _ = coverage_map(munis, regions, codes, population, lang=lang, year=pop_year)
+        try:
+            path = save_map(fig, out_path, dpi=110)
+        finally:
+            plt.close(fig)
+        return Path(path), None
+    except Exception as err:  # the gallery works without the map; the reason is reported
+        return None, f"coverage map not drawn: {type(err).__name__}: {err}"

@@ -1,0 +1,235 @@
+"""The gallery (``index.html``) and the measures page (``measures.html``) of a report folder.
+
+Both are built from ``manifest.json`` and each report's ``metrics.json``; every text
+from profiles or data goes through Jinja2 autoescaping, so a city description holding
+``<script>`` shows as text.
+
+``metrics.json`` (written by ``notebooks/city_report.ipynb``) is read leniently: the
+keys used here are ``targets`` (list of ``{label, status, status_text}``),
+``key_measure`` and ``key_problem`` (``{known, title, description, status, themes,
+unknown_reason}``) and ``population``/``region_name``; missing keys show as missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rvanalytics.atomic import atomic_write_bytes, atomic_write_text
+from rvanalytics.report.manifest import read_report_manifest
+from rvanalytics.report.templating import render, texts
+
+__all__ = ["COVERAGE_MAP_FILE", "Card", "build_gallery", "build_measures_page", "load_cards"]
+
+COVERAGE_MAP_FILE = "coverage_map.png"
+
+THEME_NAMES = {
+    "fi": {
+        "climate": "Ilmasto",
+        "energy": "Energia",
+        "transport": "Liikenne",
+        "waste": "Jätteet",
+        "circular_economy": "Kiertotalous",
+        "consumption": "Kulutus",
+        "land_use": "Maankäyttö",
+        "nature": "Luonto",
+        "water": "Vesi",
+        "procurement": "Hankinnat",
+        "cross_cutting": "Läpileikkaavat",
+    },
+    "en": {
+        "climate": "Climate",
+        "energy": "Energy",
+        "transport": "Transport",
+        "waste": "Waste",
+        "circular_economy": "Circular economy",
+        "consumption": "Consumption",
+        "land_use": "Land use",
+        "nature": "Nature",
+        "water": "Water",
+        "procurement": "Procurement",
+        "cross_cutting": "Cross-cutting",
+    },
+}
+
+
+def theme_name(theme: str | None, lang: str) -> str:
+    """Readable theme name (Finnish labels for known ids; otherwise the id with spaces)."""
+    if not theme:
+        return texts(lang)["no_theme"]
+    return THEME_NAMES.get(lang, {}).get(theme) or str(theme).replace("_", " ").capitalize()
+
+
+@dataclass
+class Card:
+    """One city's entry in the gallery."""
+
+    city_code: str
+    name: str
+    folder: str
+    status: str
+    href: str | None
+    targets: list[dict[str, Any]]
+    metrics: dict[str, Any]
+    error: dict[str, Any] | None
+    duration_s: float | None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+def _read_metrics(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_cards(out_dir: str | Path) -> list[Card]:
+    """One card per report listed in ``out_dir/manifest.json``, sorted by name."""
+    out = Path(out_dir)
+    manifest = read_report_manifest(out) or {}
+    cards = []
+    for entry in manifest.get("reports", []) or []:
+        if not isinstance(entry, dict) or not entry.get("city_code"):
+            continue
+        folder = out / str(entry.get("folder", ""))
+        metrics = _read_metrics(folder) if folder.is_dir() else {}
+        html = folder / "report.html"
+        targets = metrics.get("targets") if isinstance(metrics.get("targets"), list) else []
+        status = str(entry.get("status", "failed"))
+        error = None
+        if status == "failed":
+            error = {k: entry.get(k) for k in ("cell_index", "ename", "evalue")}
+        cards.append(
+            Card(
+                city_code=str(entry["city_code"]),
+                name=str(entry.get("name") or metrics.get("name") or entry["city_code"]),
+                folder=folder.name,
+                status=status,
+                href=f"{folder.name}/report.html" if html.is_file() else None,
+                targets=[t for t in targets if isinstance(t, dict)],
+                metrics=metrics,
+                error=error,
+                duration_s=entry.get("duration_s"),
+            )
+        )
+    return sorted(cards, key=lambda c: (c.name.casefold(), c.city_code))
+
+
+def _copy_coverage_map(out: Path, coverage_map: str | Path | None) -> str | None:
+    target = out / COVERAGE_MAP_FILE
+    if coverage_map is not None:
+        src = Path(coverage_map)
+        if src.is_file() and src.resolve() != target.resolve():
+            atomic_write_bytes(target, src.read_bytes())
+        elif not src.is_file():
+            return None
+    return COVERAGE_MAP_FILE if target.is_file() else None
+
+
+def build_gallery(
+    out_dir: str | Path,
+    *,
+    lang: str = "fi",
+    title: str | None = None,
+    coverage_map: str | Path | None = None,
+) -> Path:
+    """Write ``out_dir/index.html``: one card per city (status of its targets, link), error cards.
+
+    Parameters
+    ----------
+    out_dir : path
+        Report folder holding ``manifest.json``.
+    lang : {"fi", "en"}
+        Page language.
+    title : str, optional
+        Page heading (escaped).
+    coverage_map : path, optional
+        PNG of the cohort's coverage map, copied to ``out_dir/coverage_map.png``; an earlier
+        copy there is shown when this is None.
+    """
+    from rvanalytics import __version__
+
+    out = Path(out_dir)
+    cards = load_cards(out)
+    t = texts(lang)
+    page = render(
+        "gallery.html.j2",
+        lang=lang,
+        title=title or t["gallery_title"],
+        cards=cards,
+        n_ok=sum(1 for c in cards if not c.failed),
+        n_failed=sum(1 for c in cards if c.failed),
+        coverage=_copy_coverage_map(out, coverage_map),
+        t=t,
+        version=__version__,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    return atomic_write_text(out / "index.html", page)
+
+
+def _entry(card: Card, which: str) -> dict[str, Any]:
+    data = card.metrics.get(which)
+    return data if isinstance(data, dict) else {}
+
+
+def measures_by_theme(cards: list[Card], lang: str = "fi") -> list[dict[str, Any]]:
+    """Rows for the measures page: per theme, each city's key measure and key problem.
+
+    A city with a measure in theme A and a problem in theme B appears under both; a city
+    whose measure and problem are unknown (or have no theme) is listed under "theme not
+    known" with the reason given in its profile.
+    """
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    for card in cards:
+        measure, problem = _entry(card, "key_measure"), _entry(card, "key_problem")
+        m_themes = [str(x) for x in measure.get("themes") or []] if measure.get("known") else []
+        p_themes = [str(x) for x in problem.get("themes") or []] if problem.get("known") else []
+        themes = list(dict.fromkeys(m_themes + p_themes)) or [""]
+        for theme in themes:
+            row = groups.setdefault(theme, {}).setdefault(
+                card.city_code, {"card": card, "measure": None, "problem": None}
+            )
+            if theme == "" or theme in m_themes:
+                row["measure"] = measure
+            if theme == "" or theme in p_themes:
+                row["problem"] = problem
+    ordered = sorted(groups, key=lambda th: (th == "", theme_name(th, lang).casefold()))
+    return [
+        {
+            "theme": theme_name(th or None, lang),
+            "rows": sorted(groups[th].values(), key=lambda r: r["card"].name.casefold()),
+        }
+        for th in ordered
+    ]
+
+
+def build_measures_page(out_dir: str | Path, *, lang: str = "fi") -> Path:
+    """Write ``out_dir/measures.html``: key measures and key problems side by side by theme."""
+    from rvanalytics import __version__
+
+    out = Path(out_dir)
+    cards = load_cards(out)
+    page = render(
+        "measures.html.j2",
+        lang=lang,
+        groups=measures_by_theme(cards, lang),
+        n_cards=len(cards),
+        t=texts(lang),
+        version=__version__,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    return atomic_write_text(out / "measures.html", page)
+
+
+def remove_coverage_map(out_dir: str | Path) -> None:
+    """Delete ``coverage_map.png`` from ``out_dir`` (if any)."""
+    path = Path(out_dir) / COVERAGE_MAP_FILE
+    if path.exists():
+        path.unlink()

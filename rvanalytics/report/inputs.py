@@ -1,0 +1,90 @@
+"""What a report depends on, hashed, so an unchanged report is not run again.
+
+A report's inputs are: the notebook file, the store's ``manifest.json`` (which changes
+with every store build), the city's profile file(s), the parameters (language,
+timeout excluded) and the package version. Any change gives a new fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["file_sha256", "inputs_hash", "profile_files", "report_inputs", "store_manifest_path"]
+
+MISSING = "missing"
+
+
+def file_sha256(path: str | Path | None) -> str:
+    """SHA-256 of a file's bytes, or ``"missing"`` when there is no such file.
+
+    Examples
+    --------
+    >>> file_sha256("/no/such/file")
+    'missing'
+    """
+    if path is None:
+        return MISSING
+    path = Path(path)
+    if not path.is_file():
+        return MISSING
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_manifest_path(store: str | Path | None) -> Path:
+    """``manifest.json`` of the store (``store_dir(store)``)."""
+    from rvanalytics.paths import store_dir
+
+    return store_dir(store) / "manifest.json"
+
+
+def profile_files(code: str, cities_dir: str | Path | None = None) -> list[Path]:
+    """The city's profile files ``<code>-*.yaml`` / ``<code>.yaml`` in the profiles folder."""
+    from rvanalytics.paths import cities_dir as default_cities_dir
+
+    folder = Path(cities_dir) if cities_dir is not None else default_cities_dir()
+    if not folder.is_dir():
+        return []
+    found = sorted(set(folder.glob(f"{code}-*.yaml")) | set(folder.glob(f"{code}.yaml")))
+    return [p for p in found if p.is_file()]
+
+
+def report_inputs(
+    code: str,
+    *,
+    notebook: str | Path,
+    store: str | Path | None,
+    parameters: dict[str, Any],
+    cities_dir: str | Path | None = None,
+) -> dict[str, Any]:
+    """Everything one report depends on, as a JSON-ready dict of hashes and values."""
+    from rvanalytics import __version__
+
+    profiles = profile_files(code, cities_dir)
+    return {
+        "notebook_sha256": file_sha256(notebook),
+        "store_manifest_sha256": file_sha256(store_manifest_path(store)),
+        "profile_sha256": {p.name: file_sha256(p) for p in profiles},
+        "parameters": {k: parameters[k] for k in sorted(parameters) if k != "out_dir"},
+        "package_version": __version__,
+    }
+
+
+def inputs_hash(inputs: dict[str, Any]) -> str:
+    """One SHA-256 over :func:`report_inputs` (canonical JSON).
+
+    Examples
+    --------
+    >>> inputs_hash({"a": 1}) == inputs_hash({"a": 1})
+    True
+    >>> inputs_hash({"a": 1}) == inputs_hash({"a": 2})
+    False
+    """
+    text = json.dumps(inputs, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
