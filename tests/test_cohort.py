@@ -229,19 +229,25 @@ def test_real_subset_matches_brute_force(real_candidates):
 
 
 def _greedy(cands: pd.DataFrame, k: int) -> float:
-    chosen: list[str] = []
-    regions: set[str] = set()
+    """Greedy cohort (one per region): add the city that raises the objective most."""
+    from rvanalytics.cohort import _build_model, _check_candidates, _components, _score
+
+    model = _build_model(_check_candidates(cands), 100.0, k)
+    weights = CohortWeights()
+    chosen = np.zeros(len(model.codes), dtype=bool)
     for _ in range(k):
+        used = set(model.region_index[chosen])
         best = None
-        for row in cands.itertuples():
-            if row.code in chosen or row.region_code in regions:
+        for i in range(len(chosen)):
+            if chosen[i] or model.region_index[i] in used:
                 continue
-            s, _ = evaluate_cohort(cands, chosen + [row.code])
+            chosen[i] = True
+            s = _score(_components(model, chosen), weights)
+            chosen[i] = False
             if best is None or s > best[0]:
-                best = (s, row.code, row.region_code)
-        chosen.append(best[1])
-        regions.add(best[2])
-    return evaluate_cohort(cands, chosen)[0]
+                best = (s, i)
+        chosen[best[1]] = True
+    return _score(_components(model, chosen), weights)
 
 
 def test_population_from_panel_picks_latest_complete_year():

@@ -1,0 +1,389 @@
+"""Tests of the workshop maps: layout, classes, languages, export, image comparison, CLI.
+
+Baseline images in tests/baseline_images were rendered by this package at 40 dpi.
+After an intended change of the maps, look at the new images and refresh them with
+``RVANALYTICS_UPDATE_BASELINES=1 pytest tests/test_maps.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.testing.compare import compare_images  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from rvanalytics.cohort import TEN_CITY_COHORT  # noqa: E402
+from rvanalytics.exceptions import RvanalyticsError  # noqa: E402
+from rvanalytics.maps import (  # noqa: E402
+    SIZES,
+    choropleth,
+    classify,
+    coverage_map,
+    coverage_stats,
+    save_map,
+    small_multiples,
+)
+from rvanalytics.maps.i18n import format_number, text  # noqa: E402
+from rvanalytics.maps.interactive import explore_map  # noqa: E402
+
+BASELINES = Path(__file__).parent / "baseline_images"
+POP_FILE = ("statfi-municipality-key-geofi", "sotkadata_population_2000_2022.csv")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def maps_store(tmp_path_factory: pytest.TempPathFactory, recorded_dir: Path) -> Path:
+    """A store with the real boundaries and key; the panel holds the recorded Sotkanet population only."""
+    from rvanalytics.store import build_store
+
+    def panel_builder(*, division_year, offline, progress, extra_tables, store):
+        raw = pd.read_csv(recorded_dir.joinpath(*POP_FILE))
+        panel = pd.DataFrame({
+            "level": "municipality", "code": raw["municipality_code"].astype(int).astype(str).str.zfill(3),
+            "year": raw["year"].astype(int), "indicator": "population", "value": raw["primary.value"].astype(float),
+            "unit": "persons", "source": "thl_sotkanet", "status": "", "division_year": division_year})
+        flags = pd.DataFrame({"file": pd.Series(dtype=str), "row": pd.Series(dtype=int), "reason": pd.Series(dtype=str)})
+        return types.SimpleNamespace(panel=panel, flags=flags, sources=[])
+
+    path = tmp_path_factory.mktemp("maps_store") / "store"
+    build_store(path, offline=True, progress=False, division_year=2023, panel_builder=panel_builder)
+    return path
+
+
+@pytest.fixture(scope="module")
+def munis(maps_store: Path):
+    from rvanalytics.boundaries import load_municipalities
+
+    return load_municipalities(2023, simplified=True, store=maps_store)
+
+
+@pytest.fixture(scope="module")
+def regions(maps_store: Path):
+    from rvanalytics.boundaries import load_regions
+
+    return load_regions(2023, simplified=True, store=maps_store)
+
+
+@pytest.fixture(scope="module")
+def population(recorded_dir: Path) -> pd.DataFrame:
+    raw = pd.read_csv(recorded_dir.joinpath(*POP_FILE))
+    return pd.DataFrame({"code": raw["municipality_code"].astype(int).astype(str).str.zfill(3),
+                         "year": raw["year"].astype(int), "value": raw["primary.value"].astype(float)})
+
+
+def pop_of(population: pd.DataFrame, year: int) -> pd.Series:
+    part = population[population["year"] == year]
+    return pd.Series(part["value"].to_numpy(), index=part["code"].to_numpy())
+
+
+def figure_texts(fig) -> list[str]:
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+        out += [ax.get_title(loc="left")]
+        leg = ax.get_legend()
+        if leg is not None:
+            out += [t.get_text() for t in leg.get_texts()] + [leg.get_title().get_text()]
+        for child in ax.child_axes:
+            out += [t.get_text() for t in child.texts]
+    for leg in fig.legends:
+        out += [t.get_text() for t in leg.get_texts()] + [leg.get_title().get_text()]
+    return out
+
+
+def legend_texts(fig) -> list[str]:
+    legs = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    return [t.get_text() for leg in legs for t in leg.get_texts()]
+
+
+def check_image(fig, name: str, tol: float = 3.0) -> None:
+    """Compare ``fig`` (rendered at 40 dpi) with tests/baseline_images/<name>.png."""
+    import tempfile
+
+    baseline = BASELINES / f"{name}.png"
+    if os.environ.get("RVANALYTICS_UPDATE_BASELINES"):
+        BASELINES.mkdir(exist_ok=True)
+        fig.savefig(baseline, dpi=40, facecolor="white")
+    assert baseline.exists(), f"{baseline} is missing; create it with RVANALYTICS_UPDATE_BASELINES=1"
+    out = Path(tempfile.mkdtemp()) / f"{name}.png"
+    fig.savefig(out, dpi=40, facecolor="white")
+    result = compare_images(str(baseline), str(out), tol=tol)
+    assert result is None, result
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def test_coverage_stats_hand_case():
+    m = pd.DataFrame({"code": ["001", "002", "003", "004"], "region_code": ["01", "01", "02", "03"]})
+    s = coverage_stats(m, ["002", "004"], {"001": 10, "002": 20, "003": 30, "004": 40})
+    assert s["regions_covered"] == 2 and s["n_regions"] == 3
+    assert s["share_cities"] == pytest.approx(60 / 100)
+    assert s["share_regions"] == pytest.approx(70 / 100)
+    with pytest.raises(RvanalyticsError, match="population is missing"):
+        coverage_stats(m, ["001"], {"001": 1})
+    with pytest.raises(RvanalyticsError, match="not municipalities"):
+        coverage_stats(m, ["999"], {"001": 1, "002": 1, "003": 1, "004": 1})
+
+
+def test_coverage_map_ten_cities(munis, regions, population, maps_store):
+    from rvanalytics.key import load_key
+
+    pop = pop_of(population, 2022)
+    fig, ax = coverage_map(munis, regions, TEN_CITY_COHORT, pop, lang="fi", size="slide", year=2022)
+    texts = figure_texts(fig)
+    key = load_key(2023, store=maps_store)
+    covered = key.loc[key["code"].isin(TEN_CITY_COHORT), "region_code"].nunique()
+    assert covered == 9
+    assert f"Maakuntia mukana: {covered}/19" in texts
+    share = pop[list(TEN_CITY_COHORT)].sum() / pop.sum()
+    assert any(f"{format_number(100 * share, 'fi', 1)}" in t for t in texts)
+    assert any("CC BY 4.0" in t and "2022" in t for t in texts)
+    assert "Ahvenanmaa" in texts
+    assert len(ax.child_axes) == 1  # Helsinki-region inset
+    inset_texts = [t.get_text() for t in ax.child_axes[0].texts]
+    assert "Helsinki" in inset_texts and "Espoo" in inset_texts
+    _assert_labels_readable(fig, ax)
+
+
+def _assert_labels_readable(fig, ax) -> None:
+    """City labels do not overlap each other and stay inside the figure."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    fig_box = fig.bbox
+    for axes in [ax, *ax.child_axes]:
+        boxes = [Text.get_window_extent(a, renderer) for a in axes.texts  # the text without its leader line
+                 if a.get_fontweight() in ("bold", 700) and hasattr(a, "xyann")]
+        for i, a in enumerate(boxes):
+            assert a.x0 >= fig_box.x0 and a.x1 <= fig_box.x1 and a.y0 >= fig_box.y0 and a.y1 <= fig_box.y1
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b), "labels overlap"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_coverage_map_languages(munis, regions, population, lang):
+    fig, _ = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), lang=lang, size="a4", year=2022)
+    texts = " ".join(figure_texts(fig))
+    assert text("coverage_title", lang) in texts
+    assert text("attribution", lang, year=2022) in texts
+    if lang == "sv":
+        assert "Helsingfors" in texts and "Åbo" in texts and "Åland" in texts
+    else:
+        assert "Helsinki" in texts and "Regions covered: 9/19" in texts
+
+
+def test_coverage_map_on_given_axes(munis, regions, population):
+    fig, ax0 = plt.subplots(figsize=(4, 6))
+    fig2, ax = coverage_map(munis, regions, ["091"], pop_of(population, 2022), ax=ax0, inset=False)
+    assert fig2 is fig and ax is ax0
+    assert "1/19" in ax.get_title(loc="left")
+
+
+def test_coverage_map_errors(munis, regions, population):
+    with pytest.raises(RvanalyticsError, match="empty"):
+        coverage_map(munis, regions, [], pop_of(population, 2022))
+    with pytest.raises(RvanalyticsError, match="language"):
+        coverage_map(munis, regions, ["091"], pop_of(population, 2022), lang="de")
+    with pytest.raises(RvanalyticsError, match="page size"):
+        coverage_map(munis, regions, ["091"], pop_of(population, 2022), size="a3")
+
+
+# ---------------------------------------------------------------- classes
+
+
+def test_classify_schemes_by_hand():
+    y = np.arange(1.0, 11.0)
+    q = classify(y, "quantiles", k=5)
+    assert q.edges.tolist() == pytest.approx([1, 2.8, 4.6, 6.4, 8.2, 10])
+    assert np.bincount(q.assign(y)).tolist() == [2, 2, 2, 2, 2]
+    e = classify(y, "equal_interval", k=3)
+    assert e.edges.tolist() == pytest.approx([1, 4, 7, 10])
+    nb = classify([1, 1.1, 1.2, 5, 5.1, 9.9, 10], "natural_breaks", k=3)
+    assert nb.edges.tolist() == pytest.approx([1, 1.2, 5.1, 10])
+    u = classify(y, "user_defined", bins=[3, 6])
+    assert u.edges[1:].tolist() == [3, 6, np.inf]
+    assert u.assign([3, 3.01, np.nan]).tolist() == [0, 1, -1]
+    assert u.labels("fi")[0] == "≤ 3" and u.labels("en")[-1] == "> 6"
+
+
+def test_classify_diverging_is_centred_on_zero():
+    c = classify([-4, -3, -1, 1, 2, 4], "equal_interval", k=3, diverging=True)
+    assert 0.0 in c.edges.tolist()
+    idx = c.assign([-0.5, 0.5])
+    assert idx[0] != idx[1]
+    # symmetric classes get mirrored colours: as dark below zero as above
+    sym = classify([-2, -1, 1, 2], "user_defined", bins=[-1, 0, 1, 2], diverging=True)
+    lum = [np.mean(matplotlib.colors.to_rgb(col)) for col in sym.colors]
+    assert lum[0] == pytest.approx(lum[-1], abs=0.12) and lum[1] == pytest.approx(lum[2], abs=0.12)
+    assert all(" … " in lab for lab in sym.labels("en")[1:-1])
+
+
+def test_classify_errors():
+    with pytest.raises(RvanalyticsError, match="unknown"):
+        classify([1, 2], "jenks")
+    with pytest.raises(RvanalyticsError, match="needs bins"):
+        classify([1, 2], "user_defined")
+    with pytest.raises(RvanalyticsError, match="all missing"):
+        classify([np.nan], "quantiles")
+
+
+# ---------------------------------------------------------------- choropleths
+
+
+def test_municipal_choropleth_missing_values_are_hatched_and_counted(munis, regions, population):
+    pop = pop_of(population, 2022)
+    dens = pop / munis.set_index("code")["land_area_km2"].reindex(pop.index)
+    dens = dens.drop(["091", "837", "564"])  # three municipalities without a value
+    fig, ax = choropleth(munis, dens, unit="as./km²", title="Väestötiheys", year=2022, regions=regions,
+                         label_codes=["837", "564"])
+    legend = legend_texts(fig)
+    assert "Ei tietoa (3)" in legend
+    counts = [int(t.rsplit("(", 1)[1].rstrip(")")) for t in legend]
+    assert sum(counts) == len(munis)
+    texts = figure_texts(fig)
+    assert "Väestötiheys, 2022" in " ".join(texts)
+    assert any("tietovuosi 2022" in t for t in texts)
+    assert "Tampere" in texts and "Oulu" in texts
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert hatched, "missing values must be hatched"
+
+
+def test_choropleth_rejects_codes_not_on_the_map(munis):
+    with pytest.raises(RvanalyticsError, match="not on the map"):
+        choropleth(munis, {"091": 1.0, "999": 2.0})
+    with pytest.raises(RvanalyticsError, match="several years"):
+        choropleth(munis, pd.DataFrame({"code": ["091", "091"], "year": [2020, 2021], "value": [1.0, 2.0]}))
+
+
+def test_region_choropleth_from_panel_rows(regions, munis, population):
+    pop = pop_of(population, 2022)
+    by_region = pop.groupby(munis.set_index("code")["region_code"].reindex(pop.index)).sum()
+    rows = pd.DataFrame({"code": by_region.index, "value": by_region.to_numpy() / 1000, "year": 2022})
+    fig, ax = choropleth(regions, rows, scheme="natural_breaks", k=4, unit="1000 persons", title="Population",
+                         year=2022, lang="en", size="a4")
+    assert not ax.child_axes  # no inset at region level
+    legend = legend_texts(fig)
+    assert len(legend) == 4 and sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in legend) == 19
+
+
+def test_small_multiples_share_one_legend(munis, population):
+    area = munis.set_index("code")["land_area_km2"]
+    data = {y: pop_of(population, y) / area for y in (2000, 2010, 2022)}
+    fig, axes = small_multiples(munis, data, scheme="user_defined", bins=[2, 5, 10, 20, 50, 200],
+                                unit="inh./km²", title="Population density", lang="en")
+    assert len(axes) == 3 and len(fig.legends) == 1
+    assert [ax.get_title() for ax in axes] == ["2000", "2010", "2022"]
+    assert len(legend_texts(fig)) == 7
+    with pytest.raises(RvanalyticsError, match="no values for year"):
+        small_multiples(munis, data, years=[1999])
+
+
+# ---------------------------------------------------------------- export and images
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_save_map_formats(munis, regions, population, tmp_path, suffix):
+    fig, _ = coverage_map(munis, regions, ["091", "837"], pop_of(population, 2022), size="slide", year=2022,
+                          inset=False)
+    out = save_map(fig, tmp_path / f"map{suffix}", dpi=100)
+    data = out.read_bytes()
+    assert {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix] in data[:10]
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+    if suffix == ".png":
+        from PIL import Image
+
+        with Image.open(out) as img:  # dpi is raised to 200
+            assert img.size == (int(SIZES["slide"][0] * 200), int(SIZES["slide"][1] * 200))
+
+
+def test_save_map_rejects_unknown_format(tmp_path):
+    fig = plt.figure()
+    with pytest.raises(RvanalyticsError, match="cannot save"):
+        save_map(fig, tmp_path / "map.jpg")
+
+
+def test_image_coverage_slide(munis, regions, population):
+    fig, _ = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), size="slide", year=2022)
+    check_image(fig, "coverage_slide_fi")
+
+
+def test_image_region_choropleth_a4(regions, munis, population):
+    p0, p1 = pop_of(population, 2000), pop_of(population, 2022)
+    reg = munis.set_index("code")["region_code"]
+    r0, r1 = p0.groupby(reg.reindex(p0.index)).sum(), p1.groupby(reg.reindex(p1.index)).sum()
+    fig, _ = choropleth(regions, (r1 - r0) / r0 * 100, scheme="equal_interval", k=4, diverging=True, unit="%",
+                        title="Väestönmuutos 2000–", year=2022, size="a4", lang="sv")
+    check_image(fig, "region_change_a4_sv")
+
+
+def test_image_municipal_choropleth_slide(munis, regions, population):
+    pop = pop_of(population, 2022)
+    fig, _ = choropleth(munis, pop / 1000, scheme="quantiles", k=5, unit="1000", title="Population", year=2022,
+                        lang="en", regions=regions)
+    check_image(fig, "population_slide_en")
+
+
+# ---------------------------------------------------------------- interactive
+
+
+def test_explore_map_needs_no_tiles(munis, population):
+    fmap = explore_map(munis, pop_of(population, 2022), title="Väestö", year=2022, highlight_codes=["091"])
+    html = fmap.get_root().render()
+    assert "tile.openstreetmap" not in html and "tiles" not in [c.__class__.__name__.lower() for c in fmap._children.values()]
+    assert "Helsinki" in html and "tietovuosi 2022" in html
+    assert explore_map(munis, highlight_codes=["091"], lang="sv").get_root().render().count("Helsingfors") >= 1
+    with pytest.raises(RvanalyticsError, match="not on the map"):
+        explore_map(munis, highlight_codes=["999"])
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_map_coverage_and_indicator(maps_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from rvanalytics.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "coverage.pdf"
+    result = runner.invoke(app, ["map", "coverage", "--out", str(out), "--lang", "en", "--size", "a4",
+                                 "--store", str(maps_store), "--city", "091,837,564"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:4] == b"%PDF" and "population 2022" in result.output
+    out = tmp_path / "pop.png"
+    result = runner.invoke(app, ["map", "indicator", "population", "--year", "2022", "--out", str(out),
+                                 "--scheme", "natural_breaks", "--lang", "sv", "--store", str(maps_store)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and "309 values" in result.output
+    result = runner.invoke(app, ["map", "indicator", "population", "--year", "1990", "--out", str(out),
+                                 "--store", str(maps_store)])
+    assert result.exit_code != 0 and "no municipality values for 1990" in str(result.exception)
+    for cmd in (["map", "coverage", "--help"], ["map", "indicator", "--help"]):
+        assert runner.invoke(app, cmd).exit_code == 0
+
+
+def test_cli_map_without_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from rvanalytics.cli import app
+    from rvanalytics.exceptions import StoreError
+
+    result = CliRunner().invoke(app, ["map", "coverage", "--out", str(tmp_path / "x.png"), "--store",
+                                      str(tmp_path / "missing")])
+    assert isinstance(result.exception, StoreError)
+    assert "rvanalytics data build" in str(result.exception)
