@@ -56,7 +56,7 @@ class Page:
             self.size = "a4"
         # share of the data width added east of Finland, and the inset's place (axes fraction)
         self.room_right = 0.7 if self.size == "slide" else 0.45
-        self.inset_rect = (0.60, 0.0, 0.40, 0.36) if self.size == "slide" else (0.655, 0.0, 0.345, 0.27)
+        self.inset_rect = (0.60, 0.0, 0.40, 0.30) if self.size == "slide" else (0.655, 0.0, 0.345, 0.27)
 
     def extent(self, bounds) -> None:
         """Frame the map on ``bounds`` with room for the inset east of Finland."""
@@ -124,6 +124,6 @@ def _wrap(line: str, width_in: float, fontsize: float, *, bold: bool = False) ->
     """Wrap ``line`` to about ``width_in`` inches at ``fontsize`` points (DejaVu Sans widths)."""
     import textwrap
 
-    per_char = fontsize * (0.64 if bold else 0.58) / 72
+    per_char = fontsize * (0.62 if bold else 0.54) / 72
     chars = max(10, int(width_in / per_char))
     return "\n".join(textwrap.wrap(line, chars)) or line

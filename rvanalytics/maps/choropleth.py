@@ -357,13 +357,15 @@ def choropleth(
         _label_inset(inset_ax, g, lang, st.small)
     if label_codes:
         nm = names(g, lang, key)
-        pts = g.set_index(key).geometry.representative_point()
-        missing = sorted(set(map(str, label_codes)) - set(pts.index))
+        missing = sorted(set(map(str, label_codes)) - set(g[key]))
         if missing:
             raise RvanalyticsError(f"label code(s) {missing} are not on the map")
-        lab = [(pts[c].x, pts[c].y, nm[c]) for c in map(str, label_codes)
-               if inset_extent is None or not (inset_extent[0] <= pts[c].x <= inset_extent[2]
-                                               and inset_extent[1] <= pts[c].y <= inset_extent[3])]
+        geoms = g.set_index(key).geometry
+        wanted = [str(c) for c in label_codes]
+        pts = dict(zip(wanted, layout.label_points(geoms[wanted]), strict=True))
+        lab = [(pts[c][0], pts[c][1], nm[c]) for c in wanted
+               if inset_extent is None or not (inset_extent[0] <= pts[c][0] <= inset_extent[2]
+                                               and inset_extent[1] <= pts[c][1] <= inset_extent[3])]
         layout.place_labels(ax, lab, fontsize=st.label, obstacles=[inset_ax] if inset_ax is not None else [])
 
     head = text("year_title", lang, title=title, year=year) if title and year is not None else (title or "")
@@ -380,9 +382,9 @@ def _label_inset(inset_ax: Axes, g, lang: str, fontsize: float) -> None:
     """Name the capital-region municipalities in the inset so they can be found."""
     nm = names(g, lang)
     part = g[g["code"].isin(layout.CAPITAL_REGION)]
-    pts = part.geometry.representative_point()
-    lab = [(p.x, p.y, nm[c]) for c, p in zip(part["code"], pts, strict=True)]
-    layout.place_labels(inset_ax, lab, fontsize=fontsize, fontweight="normal", marker_pt=3)
+    pts = layout.label_points(part.geometry)
+    lab = [(x, y, nm[c]) for c, (x, y) in zip(part["code"], pts, strict=True)]
+    layout.place_labels(inset_ax, lab, fontsize=fontsize, fontweight="normal", marker_pt=3, center_first=True)
 
 
 def small_multiples(
@@ -473,8 +475,12 @@ def small_multiples(
     fig.text(0.02, 0.975, head, fontsize=st.title, fontweight="bold", ha="left", va="top")
     level = text("municipalities" if key == "code" else "regions", lang)
     handles = _legend_handles(classes, None, n_missing_any, lang, digits, n_missing_any > 0)
-    legend_title = f"{unit}\n({level}, {text(classes.scheme, lang)})" if unit else \
-        f"{level.capitalize()}\n({text(classes.scheme, lang)})"
+    from rvanalytics.maps._common import _wrap
+
+    legend_title = _wrap(f"{unit} ({level})" if unit else level.capitalize(),
+                         (0.24 if size == "slide" else 0.8) * layout.SIZES[size][0], st.legend, bold=True)
+    fig.text(0.02, 0.975 - st.title * 1.4 / 72 / layout.SIZES[size][1], text(classes.scheme, lang),
+             fontsize=st.subtitle, ha="left", va="top")
     if size == "slide":
         leg = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.74, 0.45), fontsize=st.legend,
                          title=legend_title, title_fontsize=st.legend, frameon=False, alignment="left")

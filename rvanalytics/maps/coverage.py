@@ -171,23 +171,23 @@ def coverage_map(
         inset_ax = page.inset(lambda a: draw(a, 2.0), inset_extent, lang)
 
     label_names = names(munis, lang)
-    points = cities.geometry.representative_point()
+    points = layout.label_points(cities.geometry)
     pop = pd.Series(population, dtype="float64")
     pop.index = pop.index.astype(str)
     order = np.argsort(-pop.reindex(cities["code"]).fillna(0).to_numpy(), kind="stable")
     main_pts, inset_pts = [], []
     for i in order:
         code = cities["code"].iloc[i]
-        p = points.iloc[i]
-        label = (code, p.x, p.y, label_names[code])
-        if inset_extent is not None and _inside(p.x, p.y, inset_extent):
+        px, py = points[i]
+        label = (code, px, py, label_names[code])
+        if inset_extent is not None and _inside(px, py, inset_extent):
             inset_pts.append(label)
         else:
             main_pts.append(label)
     obstacles = [inset_ax] if inset_ax is not None else []
     layout.place_labels(ax, [(x, y, n) for _, x, y, n in main_pts], fontsize=st.label, obstacles=obstacles)
     if inset_ax is not None and inset_pts:
-        layout.place_labels(inset_ax, [(x, y, n) for _, x, y, n in inset_pts], fontsize=st.label)
+        layout.place_labels(inset_ax, [(x, y, n) for _, x, y, n in inset_pts], fontsize=st.label, center_first=True)
 
     head = title or text("coverage_title", lang)
     lines = [

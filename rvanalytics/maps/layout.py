@@ -298,6 +298,23 @@ def add_inset(
 
 # ------------------------------------------------------------------ labels
 
+
+def label_points(geoms) -> list[tuple[float, float]]:
+    """Where to anchor a label in each polygon: the centre of the largest inscribed
+    circle of its largest part (``shapely.ops.polylabel``), well inside the shape."""
+    from shapely.ops import polylabel
+
+    out = []
+    for geom in geoms:
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        tol = max(10.0, (part.area ** 0.5) / 200)
+        try:
+            p = polylabel(part, tolerance=tol)
+        except Exception:  # noqa: BLE001 - degenerate shape: fall back to a point surely inside
+            p = part.representative_point()
+        out.append((p.x, p.y))
+    return out
+
 _DIRECTIONS = [(1, 0), (-1, 0), (0.7, 0.7), (-0.7, 0.7), (0.7, -0.7), (-0.7, -0.7), (0, 1), (0, -1)]
 
 
@@ -309,6 +326,7 @@ def place_labels(
     obstacles: Sequence[Axes] = (),
     fontweight: str = "bold",
     marker_pt: float = 6.0,
+    center_first: bool = False,
 ) -> list:
     """Place text labels next to points so that they do not overlap (greedy search).
 
@@ -316,7 +334,8 @@ def place_labels(
     directions at growing distances and takes the first spot that does not hit
     an already placed label, another point, an obstacle axes (e.g. the inset) or
     the edge of the axes; far spots get a leader line. If no spot is free the
-    least-overlapping one is used. Returns the annotation artists.
+    least-overlapping one is used. ``center_first`` first tries the label centred
+    on its point (for large polygons, e.g. in the inset). Returns the annotation artists.
 
     Examples
     --------
@@ -330,6 +349,8 @@ def place_labels(
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
+    for axes in (ax, *obstacles):  # final box positions (equal aspect, inset locators) before measuring
+        _settle(axes, renderer)
     halo = [pe.withStroke(linewidth=3.5, foreground="white")]
     ax_box = ax.get_window_extent(renderer)
     to_px = ax.transData.transform
@@ -339,29 +360,29 @@ def place_labels(
     taken: list[Bbox] = [Bbox.from_bounds(px - m / 2, py - m / 2, m, m) for px, py in pts_px]
     taken += [o.get_window_extent(renderer) for o in obstacles]
     artists = []
+    n_markers = len(points)  # a centred label may cover point markers, not other labels or obstacles
+    candidates = [(0.0, (0.0, 0.0))] if center_first else []
+    candidates += [(float(dist), d) for dist in (7, 16, 28, 42, 58) for d in _DIRECTIONS]
     for (x, y, label), (px, py) in zip(points, pts_px, strict=True):
         best = None
-        for dist in (7, 16, 28, 42, 58):
-            for dx, dy in _DIRECTIONS:
-                ox, oy = dx * dist, dy * dist
-                ha = "left" if dx > 0.1 else "right" if dx < -0.1 else "center"
-                va = "bottom" if dy > 0.1 else "top" if dy < -0.1 else "center"
-                ann = ax.annotate(label, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
-                                  fontsize=fontsize, fontweight=fontweight, zorder=40, path_effects=halo,
-                                  annotation_clip=False)
-                bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
-                overlap = sum(_overlap_area(bb, t) for t in taken)
-                outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
-                cost = overlap + (1e9 if outside else 0.0)
-                if best is None or cost < best[0]:
-                    if best is not None:
-                        best[1].remove()
-                    best = (cost, ann, bb, dist)
-                else:
-                    ann.remove()
-                if cost == 0:
-                    break
-            if best is not None and best[0] == 0:
+        for dist, (dx, dy) in candidates:
+            ox, oy = dx * dist, dy * dist
+            ha = "left" if dx > 0.1 else "right" if dx < -0.1 else "center"
+            va = "bottom" if dy > 0.1 else "top" if dy < -0.1 else "center"
+            ann = ax.annotate(label, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                              fontsize=fontsize, fontweight=fontweight, zorder=40, path_effects=halo,
+                              annotation_clip=False)
+            bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
+            overlap = sum(_overlap_area(bb, t) for j, t in enumerate(taken) if not (dist == 0 and j < n_markers))
+            outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
+            cost = overlap + (1e9 if outside else 0.0)
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, ann, bb, dist)
+            else:
+                ann.remove()
+            if cost == 0:
                 break
         assert best is not None
         _, ann, bb, dist = best
@@ -375,6 +396,17 @@ def place_labels(
         taken.append(bb)
         artists.append(ann)
     return artists
+
+
+def _settle(ax: Axes, renderer) -> None:
+    parent = getattr(ax, "_parent_axes", None) or (ax.axes if ax.axes is not ax else None)
+    if parent is not None and parent is not ax:
+        parent.apply_aspect()
+    locator = ax.get_axes_locator()
+    if locator is not None:
+        ax.apply_aspect(locator(ax, renderer))
+    else:
+        ax.apply_aspect()
 
 
 def _overlap_area(a: Bbox, b: Bbox) -> float:
