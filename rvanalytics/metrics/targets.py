@@ -202,7 +202,7 @@ def track_targets(
     ...     "scope": "hinku", "kind": "pct_reduction", "baseline_year": 2007, "baseline_value": float("nan"),
     ...     "target_year": 2030, "target_value": 50.0}])
     >>> r = track_targets(targets, panel).iloc[0]
-    >>> r["target_level"], r["latest_value"], round(r["trajectory_linear"], 2), r["status"]
+    >>> float(r["target_level"]), float(r["latest_value"]), round(float(r["trajectory_linear"]), 2), r["status"]
     (50.0, 66.0, 63.04, 'behind')
     """
     th = thresholds or TrackingThresholds()

@@ -1,0 +1,125 @@
+"""Per-city metric summaries and the "all metrics" run over the whole panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from rvanalytics.metrics._common import select
+from rvanalytics.metrics.change import cagr, change_from_baseline, trend
+from rvanalytics.metrics.coverage import data_freshness, missing_share
+from rvanalytics.metrics.decoupling import decoupling
+from rvanalytics.metrics.normalise import index_to_base, per_capita
+from rvanalytics.metrics.peers import aggregate_areas, rank_peers
+
+__all__ = ["city_metrics", "all_metrics", "ADDITIVE_INDICATORS", "PER_CAPITA_PAIRS"]
+
+#: Additive panel indicators (totals and counts) that may be summed over municipalities.
+ADDITIVE_INDICATORS: tuple[str, ...] = (
+    "population", "ghg_hinku_total_kt", "ghg_alas_total_kt", "road_transport_ghg_kt",
+    "road_transport_energy_gwh", "road_transport_mileage_mkm",
+    *(f"ghg_hinku_sector_{s}_kt" for s in (
+        "consumer_electricity", "electric_heating", "district_heating", "oil_heating", "other_heating",
+        "industry", "machinery", "road_transport", "rail_transport", "waterborne_transport",
+        "agriculture", "waste", "f_gases")),
+)
+#: Per-capita indicator -> (additive numerator, scale): re-derived from sums for regions.
+PER_CAPITA_PAIRS: dict[str, tuple[str, float]] = {
+    "ghg_hinku_per_capita_t": ("ghg_hinku_total_kt", 1000.0),
+    "ghg_alas_per_capita_t": ("ghg_alas_total_kt", 1000.0),
+    "road_transport_ghg_per_capita_t": ("road_transport_ghg_kt", 1000.0),
+    "road_transport_energy_per_capita_mwh": ("road_transport_energy_gwh", 1000.0),
+    "road_transport_mileage_per_capita_km": ("road_transport_mileage_mkm", 1e6),
+}
+#: Indicators where a lower value is better (ranks ascending); others rank descending.
+_LOWER_IS_BETTER_PREFIXES = ("ghg_", "road_transport_", "consumption_footprint")
+
+
+def _ascending(indicator: str) -> bool:
+    return indicator.startswith(_LOWER_IS_BETTER_PREFIXES)
+
+
+def city_metrics(
+    panel: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    codes: Iterable[str],
+    *,
+    indicators: Iterable[str] | None = None,
+    since: int = 2005,
+    trend_years: int = 10,
+) -> pd.DataFrame:
+    """One row per city x indicator: latest value, change since ``since``, trend and peer ranks.
+
+    Columns ``code, indicator, unit, latest_year, latest_value, since_year, since_value,
+    pct_change_since, trend_first_year, trend_pct, trend_pct_low, trend_pct_high`` (Theil–Sen
+    on log values over the last ``trend_years`` years, 90 % interval), ``rank_all, n_all,
+    rank_region, n_region, rank_size, n_size`` (rank 1 = lowest value for emissions and
+    transport indicators, highest otherwise; ranked in each indicator's latest year).
+    """
+    codes = list(dict.fromkeys(codes))
+    data = select(panel, indicators)
+    if "level" in data.columns:
+        data = data[data["level"] == "municipality"]
+    units = data.dropna(subset=["unit"]).groupby("indicator")["unit"].first() if "unit" in data.columns else None
+    mine = data[data["code"].isin(codes)]
+    ch = change_from_baseline(mine, since)
+    tr = trend(mine, last_n_years=trend_years)
+    out = ch[["code", "indicator", "latest_year", "latest_value", "baseline_year", "baseline_value", "pct_change"]]
+    out = out.rename(columns={"baseline_year": "since_year", "baseline_value": "since_value",
+                              "pct_change": "pct_change_since"})
+    out = out.merge(tr[["code", "indicator", "first_year", "annual_pct", "annual_pct_low", "annual_pct_high"]]
+                    .rename(columns={"first_year": "trend_first_year", "annual_pct": "trend_pct",
+                                     "annual_pct_low": "trend_pct_low", "annual_pct_high": "trend_pct_high"}),
+                    on=["code", "indicator"], how="left")
+    inds = sorted(set(out["indicator"]))
+    ranks = rank_peers(data[data["indicator"].isin(inds)], municipalities, inds,
+                       ascending={i: _ascending(i) for i in inds})
+    ranks = ranks[ranks["code"].isin(codes)][["code", "indicator", "year", "rank_all", "n_all", "rank_region",
+                                              "n_region", "rank_size", "n_size"]].rename(columns={"year": "rank_year"})
+    out = out.merge(ranks, on=["code", "indicator"], how="left")
+    out.insert(2, "unit", out["indicator"].map(units) if units is not None else None)
+    return out.sort_values(["code", "indicator"]).reset_index(drop=True)
+
+
+def all_metrics(
+    panel: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    *,
+    base_year: int = 2005,
+    window: tuple[int, int] | None = None,
+    additive: Iterable[str] = ADDITIVE_INDICATORS,
+    per_capita_pairs: Mapping[str, tuple[str, float]] = PER_CAPITA_PAIRS,
+) -> dict[str, pd.DataFrame]:
+    """Every metric for every municipality and indicator of the panel (used by the benchmark).
+
+    Returns a dict of DataFrames: ``per_capita``, ``index``, ``change``, ``cagr``, ``trend``,
+    ``ranks``, ``aggregates``, ``decoupling``, ``freshness``, ``missing``.
+    """
+    data = select(panel, None)
+    if "level" in data.columns:
+        data = data[data["level"] == "municipality"]
+    present = set(data["indicator"].unique())
+    years = sorted(data["year"].unique())
+    if window is None:
+        window = (max(int(years[0]), years[-1] - 10), int(years[-1]))
+    add = [i for i in additive if i in present]
+    out: dict[str, pd.DataFrame] = {}
+    out["per_capita"] = per_capita(data, [i for i in add if i != "population"]) if "population" in present else pd.DataFrame()
+    out["index"] = index_to_base(data, base_year)
+    out["change"] = change_from_baseline(data, base_year)
+    out["cagr"] = cagr(data, *window)
+    out["trend"] = trend(data, last_n_years=10)
+    inds = sorted(present)
+    out["ranks"] = rank_peers(data, municipalities, inds, ascending={i: _ascending(i) for i in inds})
+    pcs = {k: v for k, v in per_capita_pairs.items() if v[0] in present and "population" in present}
+    out["aggregates"] = aggregate_areas(data, municipalities, add, per_capita=pcs)
+    pressures = [i for i in ("ghg_hinku_total_kt", "ghg_alas_total_kt", "road_transport_energy_gwh") if i in present]
+    out["decoupling"] = (decoupling(data, *window, pressure=pressures) if pressures and "population" in present
+                         else pd.DataFrame())
+    out["freshness"] = data_freshness(data)
+    out["missing"] = missing_share(data, municipalities["code"])
+    return out
+
+
