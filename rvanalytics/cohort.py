@@ -71,16 +71,16 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from rvanalytics.exceptions import DataFileError, RvanalyticsError
 
 __all__ = [
-    "CohortError",
-    "CohortWeights",
-    "CohortSelection",
-    "RunnerUp",
     "TEN_CITY_COHORT",
-    "select_cohort",
-    "evaluate_cohort",
+    "CohortError",
+    "CohortSelection",
+    "CohortWeights",
+    "RunnerUp",
     "build_candidates",
-    "read_scores",
+    "evaluate_cohort",
     "population_from_panel",
+    "read_scores",
+    "select_cohort",
 ]
 
 #: The ten-city cohort of the resource-wisdom workshops (municipality codes).
@@ -776,7 +776,7 @@ def brute_force(
 
 
 def population_from_panel(
-    panel: pd.DataFrame, codes: Iterable[str], *, year: int | None = None
+    panel: pd.DataFrame, codes: Iterable[str], *, year: int | None = None, division_year: int | None = None
 ) -> tuple[pd.Series, int]:
     """Population by municipality from the panel's ``population`` indicator.
 
@@ -788,6 +788,9 @@ def population_from_panel(
         The municipalities that need a population (the map's or optimiser's division).
     year : int, optional
         Statistical year; by default the latest year in which every code has a value.
+    division_year : int, optional
+        The municipal division of ``codes``; the panel must be on the same one
+        (a merged municipality's population would otherwise be half missing).
 
     Returns
     -------
@@ -804,6 +807,13 @@ def population_from_panel(
     rows = panel[(panel["indicator"] == "population") & (panel["level"] == "municipality")]
     if rows.empty:
         raise CohortError("the panel has no municipal 'population' rows; rebuild the store (rvanalytics data build)")
+    if division_year is not None and "division_year" in rows:
+        divisions = sorted({int(d) for d in rows["division_year"].dropna()})
+        if divisions and divisions != [int(division_year)]:
+            raise CohortError(
+                f"the panel's population is on the {', '.join(map(str, divisions))} municipal division, the map on "
+                f"{division_year}; use --year {divisions[0]} or rebuild the store with that division year"
+            )
     table = rows.pivot_table(index="code", columns="year", values="value", aggfunc="first")
     table.index = table.index.astype(str)
     table = table.reindex(codes)

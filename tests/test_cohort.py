@@ -309,3 +309,11 @@ def test_cli_cohort_select_without_store(tmp_path: Path):
     assert result.exit_code != 0
     assert isinstance(result.exception, StoreError)
     assert "rvanalytics data build" in str(result.exception)
+
+
+def test_population_from_panel_refuses_another_division():
+    panel = pd.DataFrame({"level": "municipality", "code": ["001"], "year": [2020], "indicator": "population",
+                          "value": [1.0], "division_year": [2026]})
+    with pytest.raises(CohortError, match="2026 municipal division"):
+        population_from_panel(panel, ["001"], division_year=2023)
+    assert population_from_panel(panel, ["001"], division_year=2026)[1] == 2020

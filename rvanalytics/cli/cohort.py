@@ -37,7 +37,7 @@ def load_candidates(year: int | None, store: Path | None, population_year: int |
     year = year or division
     munis = load_municipalities(year, store=store)
     panel = load_panel(store, indicators=["population"], level="municipality")
-    pop, pop_year = population_from_panel(panel, munis["code"], year=population_year)
+    pop, pop_year = population_from_panel(panel, munis["code"], year=population_year, division_year=year)
     key = load_key(year, store=store)
     score_series = read_scores(scores) if scores is not None else None
     if score_series is not None:

@@ -72,7 +72,7 @@ def coverage_cmd(
     munis = load_municipalities(year, simplified=True, store=store)
     regions = load_regions(year, simplified=True, store=store)
     panel = load_panel(store, indicators=["population"], level="municipality")
-    pop, pop_year = population_from_panel(panel, munis["code"], year=population_year)
+    pop, pop_year = population_from_panel(panel, munis["code"], year=population_year, division_year=year)
     fig, _ = coverage_map(munis, regions, codes, pop, lang=lang, size=size, year=pop_year)
     path = save_map(fig, out, dpi=dpi)
     typer.echo(f"wrote {path} (cohort: {origin}; division {year}, population {pop_year})")

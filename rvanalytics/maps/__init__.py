@@ -15,14 +15,14 @@ from rvanalytics.maps.i18n import LANGUAGES
 from rvanalytics.maps.layout import SIZES, save_map
 
 __all__ = [
+    "LANGUAGES",
+    "SCHEMES",
+    "SIZES",
+    "Classes",
+    "choropleth",
+    "classify",
     "coverage_map",
     "coverage_stats",
-    "choropleth",
-    "small_multiples",
-    "classify",
-    "Classes",
-    "SCHEMES",
     "save_map",
-    "SIZES",
-    "LANGUAGES",
+    "small_multiples",
 ]

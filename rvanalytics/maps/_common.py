@@ -87,9 +87,9 @@ class Page:
     def legend(self, handles, title: str | None = None, *, ncol: int = 1) -> None:
         """The legend: below the key figures on a slide, the empty north-east of the map otherwise."""
         st = self.style
-        kwargs = dict(handles=handles, title=title, fontsize=st.legend, title_fontsize=st.legend, frameon=False,
-                      handlelength=1.8, handleheight=1.2, labelspacing=0.55, ncol=ncol, alignment="left",
-                      borderaxespad=0.0, borderpad=0.0)
+        kwargs = {"handles": handles, "title": title, "fontsize": st.legend, "title_fontsize": st.legend,
+                  "frameon": False, "handlelength": 1.8, "handleheight": 1.2, "labelspacing": 0.55, "ncol": ncol,
+                  "alignment": "left", "borderaxespad": 0.0, "borderpad": 0.0}
         if self.frame is not None and self.frame.size == "slide":
             fh = self.fig.get_size_inches()[1]
             y = self.frame.cursor - 0.6 * st.legend / 72 / fh

@@ -16,6 +16,7 @@ count: nothing is silently left out.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from rvanalytics.maps import layout
 from rvanalytics.maps._common import Page, check_gdf, names
 from rvanalytics.maps.i18n import check_lang, format_number, text
 
-__all__ = ["SCHEMES", "Classes", "classify", "choropleth", "small_multiples", "values_by_code", "MISSING_STYLE"]
+__all__ = ["MISSING_STYLE", "SCHEMES", "Classes", "choropleth", "classify", "small_multiples", "values_by_code"]
 
 SCHEMES: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
 SEQUENTIAL_CMAP = "YlGnBu"
@@ -69,7 +70,7 @@ class Classes:
     def labels(self, lang: str = "fi", *, digits: int | None = None) -> list[str]:
         """Legend labels of the classes ("1,2 – 3,4"; "≤ 1,2"; "> 3,4")."""
         d = digits if digits is not None else _digits(self.edges)
-        fmt = lambda v: format_number(float(v), lang, d)  # noqa: E731
+        fmt = lambda v: format_number(float(v), lang, d)
         # "−18 – −16" is hard to read: use "…" between bounds when a bound is negative
         sep = " … " if np.nanmin(np.where(np.isfinite(self.edges), self.edges, np.nan)) < 0 else " – "
         out = []
@@ -89,7 +90,7 @@ def _digits(edges: np.ndarray) -> int:
         return 1
     gaps = np.diff(np.unique(finite))
     gap = gaps.min() if len(gaps) else 1.0
-    for d in range(0, 4):
+    for d in range(4):
         if np.unique(np.round(finite, d)).size == np.unique(finite).size and gap * 10**d >= 1:
             return d
     return 3
@@ -175,8 +176,14 @@ def _colors(edges: np.ndarray, diverging: bool, cmap: str | None) -> list[str]:
         if k == 1:
             return [to_hex(cm(0.55))]
         return [to_hex(cm(0.12 + 0.83 * i / (k - 1))) for i in range(k)]
-    mids = [(lo if np.isfinite(lo) else hi) if not np.isfinite(hi) else (hi if not np.isfinite(lo) else (lo + hi) / 2)
-            for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    mids = []
+    for lo, hi in itertools.pairwise(edges):
+        if not np.isfinite(lo):  # "≤ hi": below zero unless hi > 0
+            mids.append(hi if hi != 0 else -1.0)
+        elif not np.isfinite(hi):  # "> lo"
+            mids.append(lo if lo != 0 else 1.0)
+        else:
+            mids.append((lo + hi) / 2)
     neg = [i for i, m in enumerate(mids) if m < 0]
     pos = [i for i, m in enumerate(mids) if m > 0]
     steps = max(len(neg), len(pos), 1)
@@ -374,7 +381,7 @@ def choropleth(
     level = text("municipalities" if municipal else "regions", lang)
     page.legend(_legend_handles(classes, counts, n_missing, lang, digits, n_missing > 0),
                 title=f"{unit} ({level})" if unit else level.capitalize())
-    page.decorate(g if municipal else g, lang, source_year or year)
+    page.decorate(g, lang, source_year or year)
     return page.fig, ax
 
 

@@ -15,7 +15,7 @@ from rvanalytics.maps import layout
 from rvanalytics.maps._common import Page, check_gdf, names
 from rvanalytics.maps.i18n import check_lang, format_share, text
 
-__all__ = ["coverage_map", "coverage_stats", "COLORS"]
+__all__ = ["COLORS", "coverage_map", "coverage_stats"]
 
 #: Colours of the coverage map (colour-blind safe: orange vs. blue vs. grey).
 COLORS = {

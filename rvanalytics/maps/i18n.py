@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from rvanalytics.exceptions import RvanalyticsError
 
-__all__ = ["LANGUAGES", "text", "name_column", "region_name_column", "check_lang", "format_number"]
+__all__ = ["LANGUAGES", "check_lang", "format_number", "name_column", "region_name_column", "text"]
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 
@@ -103,8 +103,8 @@ def format_number(value: float, lang: str = "fi", digits: int | None = None) -> 
 
     Examples
     --------
-    >>> format_number(1234.5, "fi", 1)
-    '1\\u00a0234,5'
+    >>> format_number(1234.5, "fi", 1) == "1\\u00a0234,5"  # no-break space between thousands
+    True
     >>> format_number(1234.5, "en", 1)
     '1,234.5'
     """

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-
 import matplotlib.patheffects as pe
 import numpy as np
 from matplotlib.axes import Axes
@@ -36,21 +35,21 @@ from rvanalytics.exceptions import RvanalyticsError
 from rvanalytics.maps.i18n import text
 
 __all__ = [
-    "SIZES",
-    "Style",
-    "Frame",
+    "ALAND_REGION_CODE",
     "CAPITAL_REGION",
     "HELSINKI_REGION",
-    "ALAND_REGION_CODE",
-    "new_frame",
-    "set_extent",
-    "add_scale_bar",
-    "add_north_arrow",
-    "add_attribution",
+    "SIZES",
+    "Frame",
+    "Style",
     "add_aland_label",
+    "add_attribution",
     "add_inset",
+    "add_north_arrow",
+    "add_scale_bar",
+    "new_frame",
     "place_labels",
     "save_map",
+    "set_extent",
 ]
 
 #: Figure sizes in inches.
@@ -229,7 +228,7 @@ def add_aland_label(ax: Axes, regions, lang: str = "fi", *, fontsize: float = 10
     aland = regions[regions["region_code"].astype(str) == ALAND_REGION_CODE]
     if aland.empty:
         return
-    minx, miny, maxx, maxy = aland.total_bounds
+    minx, miny, _, _ = aland.total_bounds
     ax.text(minx, miny - 6000, text("aland", lang), ha="left", va="top", fontsize=fontsize,
             fontstyle="italic", color="#222222", zorder=15,
             path_effects=[pe.withStroke(linewidth=3, foreground="white")])
@@ -453,7 +452,6 @@ def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int
         kwargs["metadata"] = {"Date": None}
     if suffix == ".pdf":
         kwargs["metadata"] = {"CreationDate": None}
-    with atomic_path(path) as tmp:
-        with matplotlib.rc_context({"svg.hashsalt": "rvanalytics"}):
-            fig.savefig(tmp, **kwargs)
+    with atomic_path(path) as tmp, matplotlib.rc_context({"svg.hashsalt": "rvanalytics"}):
+        fig.savefig(tmp, **kwargs)
     return path
