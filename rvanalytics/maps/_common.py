@@ -56,7 +56,7 @@ class Page:
             self.size = "a4"
         # share of the data width added east of Finland, and the inset's place (axes fraction)
         self.room_right = 0.7 if self.size == "slide" else 0.45
-        self.inset_rect = (0.60, 0.0, 0.40, 0.30) if self.size == "slide" else (0.655, 0.0, 0.345, 0.27)
+        self.inset_rect = (0.60, 0.0, 0.40, 0.30) if self.size == "slide" else (0.665, 0.0, 0.335, 0.25)
 
     def extent(self, bounds) -> None:
         """Frame the map on ``bounds`` with room for the inset east of Finland."""
@@ -80,6 +80,10 @@ class Page:
                               fontweight="bold" if bold_first and i == 0 else "normal")
                 y -= (wl.count("\n") + 1) * st.subtitle * 1.22 / 72 / fh + 0.3 * st.subtitle / 72 / fh
             fr.cursor = y
+            if fr.size == "a4":  # let the map start right below the key figures
+                box = self.ax.get_position()
+                top = min(y - 0.01, 0.92)
+                self.ax.set_position((box.x0, box.y0, box.width, top - box.y0))
         else:
             full = "\n".join([title, *lines])
             self.ax.set_title(full, fontsize=st.subtitle, loc="left")

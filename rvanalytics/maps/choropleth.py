@@ -339,6 +339,9 @@ def choropleth(
     n_missing = int((idx < 0).sum())
 
     page = Page(ax, size)
+    head = text("year_title", lang, title=title, year=year) if title and year is not None else (title or "")
+    scheme_txt = text(classes.scheme, lang)
+    page.title(head, [scheme_txt] if page.frame is not None else [])
     ax = page.ax
     st = page.style
     municipal = key == "code"
@@ -375,9 +378,6 @@ def choropleth(
                                                and inset_extent[1] <= pts[c][1] <= inset_extent[3])]
         layout.place_labels(ax, lab, fontsize=st.label, obstacles=[inset_ax] if inset_ax is not None else [])
 
-    head = text("year_title", lang, title=title, year=year) if title and year is not None else (title or "")
-    scheme_txt = text(classes.scheme, lang)
-    page.title(head, [scheme_txt] if page.frame is not None else [])
     level = text("municipalities" if municipal else "regions", lang)
     page.legend(_legend_handles(classes, counts, n_missing, lang, digits, n_missing > 0),
                 title=f"{unit} ({level})" if unit else level.capitalize())

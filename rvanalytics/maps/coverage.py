@@ -144,6 +144,15 @@ def coverage_map(
     n_reg = n_regions or int(regs["region_code"].nunique())
 
     page = Page(ax, size)
+    head = title or text("coverage_title", lang)
+    lines = [
+        text("regions_covered", lang, n=stats["regions_covered"], total=n_reg),
+        text("pop_cities", lang, share=format_share(stats["share_cities"], lang)),
+        text("pop_regions", lang, share=format_share(stats["share_regions"], lang)),
+    ]
+    if year is not None:
+        lines.append(text("pop_year", lang, year=year))
+    page.title(head, lines)
     ax = page.ax
     st = page.style
     regs = regs.assign(_covered=regs["region_code"].isin(covered))
@@ -189,15 +198,6 @@ def coverage_map(
     if inset_ax is not None and inset_pts:
         layout.place_labels(inset_ax, [(x, y, n) for _, x, y, n in inset_pts], fontsize=st.label, center_first=True)
 
-    head = title or text("coverage_title", lang)
-    lines = [
-        text("regions_covered", lang, n=stats["regions_covered"], total=n_reg),
-        text("pop_cities", lang, share=format_share(stats["share_cities"], lang)),
-        text("pop_regions", lang, share=format_share(stats["share_regions"], lang)),
-    ]
-    if year is not None:
-        lines.append(text("pop_year", lang, year=year))
-    page.title(head, lines)
     handles = [
         Patch(facecolor=COLORS["city"], edgecolor="#7c2d12", label=text("cohort_city", lang)),
         Patch(facecolor=COLORS["covered"], edgecolor=COLORS["region_edge"],
