@@ -119,8 +119,13 @@ def theil_sen_matrix(years: np.ndarray, values: np.ndarray, alpha: float = 0.95)
     slopes = (y[:, j] - y[:, i]) / dx[None, :]
     slopes.sort(axis=1)  # NaN last
     nt = (~np.isnan(slopes)).sum(axis=1)
-    with np.errstate(invalid="ignore"):
-        slope = np.nanmedian(np.where(nt[:, None] > 0, slopes, 0.0), axis=1) if n_series else np.empty(0)
+    rows = np.arange(n_series)
+    if slopes.shape[1]:
+        lo_i, hi_i = np.maximum((nt - 1) // 2, 0), np.maximum(nt // 2, 0)
+        slope = 0.5 * (slopes[rows, np.minimum(lo_i, slopes.shape[1] - 1)]
+                       + slopes[rows, np.minimum(hi_i, slopes.shape[1] - 1)])
+    else:
+        slope = np.full(n_series, np.nan)
     slope = np.where(nt > 0, slope, np.nan)
     ok = ~np.isnan(y)
     n = ok.sum(axis=1)
@@ -138,7 +143,6 @@ def theil_sen_matrix(years: np.ndarray, values: np.ndarray, alpha: float = 0.95)
     sigma = np.sqrt(np.maximum(sigsq, 0.0))
     ru = np.minimum(np.round((nt - z * sigma) / 2.0).astype("int64"), nt - 1)
     rl = np.maximum(np.round((nt + z * sigma) / 2.0).astype("int64") - 1, 0)
-    rows = np.arange(n_series)
     has = nt > 0
     low = np.where(has, slopes[rows, np.clip(rl, 0, max(slopes.shape[1] - 1, 0))] if slopes.shape[1] else np.nan, np.nan)
     high = np.where(has, slopes[rows, np.clip(ru, 0, max(slopes.shape[1] - 1, 0))] if slopes.shape[1] else np.nan, np.nan)
@@ -213,6 +217,8 @@ def trend(
         ly, _ = latest(mat)
         keep = (years[None, :] > (ly[:, None] - last_n_years)) & (years[None, :] <= ly[:, None])
         raw = np.where(keep, raw, np.nan)
+        used_cols = keep.any(axis=0)  # fewer columns -> far fewer pairwise slopes
+        raw, years = raw[:, used_cols], years[used_cols]
     nonpos = (raw <= 0) & ~np.isnan(raw)
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.where(raw > 0, np.log(raw), np.nan)

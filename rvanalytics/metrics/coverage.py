@@ -167,18 +167,22 @@ def missing_share(
     code_list = sorted(set(codes)) if codes is not None else sorted(set(data["code"]))
     n_codes = len(code_list)
     data = data[data["code"].isin(code_list)]
-    rows = []
-    for ind, d in data.groupby("indicator", sort=True):
-        if years is not None:
-            yrs = sorted(set(years))
-        else:
-            yrs = list(range(int(d["year"].min()), int(d["year"].max()) + 1))
-        d = d[d["year"].isin(yrs)]
-        present = int(d.loc[d["value"].notna()].drop_duplicates(["code", "year"]).shape[0])
-        expected = n_codes * len(yrs)
-        rows.append({"indicator": ind, "first_year": yrs[0] if yrs else None, "last_year": yrs[-1] if yrs else None,
-                     "n_expected": expected, "n_present": present})
-    out = pd.DataFrame(rows, columns=["indicator", "first_year", "last_year", "n_expected", "n_present"])
+    cells = data[data["value"].notna()].drop_duplicates(["indicator", "code", "year"])
+    if years is not None:
+        yrs = sorted(set(years))
+        cells = cells[cells["year"].isin(yrs)]
+        span = pd.DataFrame({"indicator": sorted(set(data["indicator"]))})
+        span["first_year"], span["last_year"], n_years = (yrs[0] if yrs else None), (yrs[-1] if yrs else None), len(yrs)
+        span["n_years"] = n_years
+    else:
+        g = data.groupby("indicator", sort=True)["year"]
+        span = pd.DataFrame({"first_year": g.min(), "last_year": g.max()}).reset_index()
+        span["n_years"] = span["last_year"] - span["first_year"] + 1
+    present = cells.groupby("indicator").size().rename("n_present")
+    out = span.merge(present, left_on="indicator", right_index=True, how="left")
+    out["n_present"] = out["n_present"].fillna(0).astype("int64")
+    out["n_expected"] = (out["n_years"] * n_codes).astype("int64")
+    out = out[["indicator", "first_year", "last_year", "n_expected", "n_present"]]
     total = pd.DataFrame([{"indicator": "(all)", "first_year": out["first_year"].min() if len(out) else None,
                            "last_year": out["last_year"].max() if len(out) else None,
                            "n_expected": int(out["n_expected"].sum()), "n_present": int(out["n_present"].sum())}])

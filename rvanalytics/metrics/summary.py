@@ -100,6 +100,8 @@ def all_metrics(
     data = select(panel, None)
     if "level" in data.columns:
         data = data[data["level"] == "municipality"]
+    # only the columns the metrics use: every merge and pivot then moves less data
+    data = data[[c for c in ("level", "code", "year", "indicator", "value", "unit") if c in data.columns]]
     present = set(data["indicator"].unique())
     years = sorted(data["year"].unique())
     if window is None:

@@ -230,7 +230,8 @@ def track_targets(
         window = (years[None, :] > ly[:, None] - th.trend_years) & (years[None, :] <= ly[:, None])
         with np.errstate(divide="ignore", invalid="ignore"):
             logs = np.where(window & (vals > 0), np.log(vals), np.nan)
-        ts = theil_sen_matrix(years, logs, 0.90)
+        cols = window.any(axis=0)
+        ts = theil_sen_matrix(years[cols], logs[:, cols], 0.90)
         enough = ts["n"] >= th.min_trend_points
         trend = pd.DataFrame({"slope": np.where(enough, ts["slope"], np.nan),
                               "low": np.where(enough, ts["low"], np.nan),
