@@ -62,8 +62,10 @@ def coverage_cmd(
     from rvanalytics.cli.cohort import split_codes
     from rvanalytics.cohort import population_from_panel
     from rvanalytics.maps import coverage_map, save_map
+    from rvanalytics.maps.layout import check_format
     from rvanalytics.store import load_panel
 
+    check_format(out)
     year = _division_year(year, store)
     codes = split_codes(city)
     origin = "--city"
@@ -106,6 +108,9 @@ def indicator_cmd(
     from rvanalytics.maps import choropleth, save_map
     from rvanalytics.store import load_panel
 
+    from rvanalytics.maps.layout import check_format
+
+    check_format(out)
     if level not in ("municipality", "region"):
         raise RvanalyticsError(f"--level must be municipality or region, not {level!r}")
     division = _division_year(None, store)

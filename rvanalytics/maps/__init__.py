@@ -12,6 +12,7 @@ from __future__ import annotations
 from rvanalytics.maps.choropleth import SCHEMES, Classes, choropleth, classify, small_multiples
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
 from rvanalytics.maps.i18n import LANGUAGES
+from rvanalytics.maps.interactive import explore_map
 from rvanalytics.maps.layout import SIZES, save_map
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "coverage_stats",
     "save_map",
     "small_multiples",
+    "explore_map",
 ]

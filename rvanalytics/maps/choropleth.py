@@ -138,7 +138,9 @@ def classify(
     y = y[np.isfinite(y)]
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
-            raise RvanalyticsError("scheme 'user_defined' needs bins= (upper class bounds), e.g. bins=[2, 4, 6]")
+            raise RvanalyticsError(
+                "scheme 'user_defined' needs upper class bounds: bins=[2, 4, 6] (command line: --bins 2,4,6)"
+            )
         b = np.asarray(sorted(float(v) for v in bins), dtype=float)
         if len(np.unique(b)) != len(b):
             raise RvanalyticsError(f"bins {list(bins)} contain a bound twice")

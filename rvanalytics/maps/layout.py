@@ -419,6 +419,15 @@ def _overlap_area(a: Bbox, b: Bbox) -> float:
 _FORMATS = {".png", ".svg", ".pdf"}
 
 
+def check_format(path: str | Path) -> Path:
+    """Return ``path`` if its suffix is a map format (.png, .svg, .pdf), else raise."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _FORMATS:
+        raise RvanalyticsError(f"{path}: cannot save a map as {suffix or 'a file without suffix'}; use .png, .svg or .pdf")
+    return path
+
+
 def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int = 200) -> Path:
     """Save a map as PNG (≥ 200 dpi), SVG or PDF, atomically.
 
@@ -439,10 +448,8 @@ def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int
     Path
         The written file.
     """
-    path = Path(path)
+    path = check_format(path)
     suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
-        raise RvanalyticsError(f"{path}: cannot save a map as {suffix or 'a file without suffix'}; use .png, .svg or .pdf")
     if size is not None:
         fig.set_size_inches(*SIZES[check_size(size)])
     kwargs: dict[str, object] = {"format": suffix[1:], "facecolor": "white"}
