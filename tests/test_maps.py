@@ -15,16 +15,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.testing.compare import compare_images  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.testing.compare import compare_images
+from matplotlib.text import Text
 
-from rvanalytics.cohort import TEN_CITY_COHORT  # noqa: E402
-from rvanalytics.exceptions import RvanalyticsError  # noqa: E402
-from rvanalytics.maps import (  # noqa: E402
+from rvanalytics.cohort import TEN_CITY_COHORT
+from rvanalytics.exceptions import RvanalyticsError
+from rvanalytics.maps import (
     SIZES,
     choropleth,
     classify,
@@ -33,8 +33,8 @@ from rvanalytics.maps import (  # noqa: E402
     save_map,
     small_multiples,
 )
-from rvanalytics.maps.i18n import format_number, text  # noqa: E402
-from rvanalytics.maps.interactive import explore_map  # noqa: E402
+from rvanalytics.maps.i18n import format_number, text
+from rvanalytics.maps.interactive import explore_map
 
 BASELINES = Path(__file__).parent / "baseline_images"
 POP_FILE = ("statfi-municipality-key-geofi", "sotkadata_population_2000_2022.csv")
@@ -236,7 +236,7 @@ def test_classify_diverging_is_centred_on_zero():
 def test_classify_errors():
     with pytest.raises(RvanalyticsError, match="unknown"):
         classify([1, 2], "jenks")
-    with pytest.raises(RvanalyticsError, match="needs bins"):
+    with pytest.raises(RvanalyticsError, match="needs upper class bounds"):
         classify([1, 2], "user_defined")
     with pytest.raises(RvanalyticsError, match="all missing"):
         classify([np.nan], "quantiles")

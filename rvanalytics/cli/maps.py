@@ -106,9 +106,8 @@ def indicator_cmd(
     from rvanalytics.boundaries import load_municipalities, load_regions
     from rvanalytics.exceptions import RvanalyticsError
     from rvanalytics.maps import choropleth, save_map
-    from rvanalytics.store import load_panel
-
     from rvanalytics.maps.layout import check_format
+    from rvanalytics.store import load_panel
 
     check_format(out)
     if level not in ("municipality", "region"):

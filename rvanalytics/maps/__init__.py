@@ -24,7 +24,7 @@ __all__ = [
     "classify",
     "coverage_map",
     "coverage_stats",
+    "explore_map",
     "save_map",
     "small_multiples",
-    "explore_map",
 ]
