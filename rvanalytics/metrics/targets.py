@@ -247,7 +247,7 @@ def track_targets(
         if col in out.columns:
             out[col] = pd.array(out[col].tolist(), dtype="Int64")
     out["scope_matches"] = out["scope_matches"].astype("boolean")
-    out["status"] = out["status"].astype("str").where(out["status"].notna(), None)
+    out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     return out
 
 
@@ -358,7 +358,9 @@ def _track_one(t: dict, mat: pd.DataFrame, years: np.ndarray, trend: pd.DataFram
             notes.append("numbers computed on the data's scope, for orientation only")
             return done(why)
         notes.append(why + " (status given with allow_scope_mismatch)")
-    return done(None, _status(r, sign, y1, by, tyear, th, as_of))
+    r["reason"] = None
+    status = _status(r, sign, y1, by, tyear, th, as_of)  # sets r["reason"] for "not enough data"
+    return done(r["reason"], status)
 
 
 def _status(r: dict, sign: float, y1: int, by: int, tyear: int, th: TrackingThresholds, as_of: int | None) -> str:
