@@ -387,3 +387,50 @@ def test_cli_map_without_store(tmp_path):
                                       str(tmp_path / "missing")])
     assert isinstance(result.exception, StoreError)
     assert "rvanalytics data build" in str(result.exception)
+
+
+def test_indicator_map_from_a_panel(munis, regions, population):
+    from rvanalytics.maps import indicator_map
+    from rvanalytics.maps.choropleth import indicator_meta
+
+    panel = population.assign(level="municipality", indicator="population", unit="persons", division_year=2023)
+    fig, ax = indicator_map(panel, "population", 2010, municipalities=munis, regions=regions, lang="en",
+                            label_codes=["167"])
+    texts = figure_texts(fig)
+    name = indicator_meta("population", "en")["name"]  # from the catalogue when available, else the id
+    assert f"{name}, 2010" in texts
+    assert "Joensuu" in texts
+    with pytest.raises(RvanalyticsError, match="years: \\[2000"):
+        indicator_map(panel, "population", 1999, municipalities=munis)
+    with pytest.raises(RvanalyticsError, match="2026 municipal division"):
+        indicator_map(panel.assign(division_year=2026), "population", 2010, municipalities=munis)
+    with pytest.raises(RvanalyticsError, match="no region rows"):
+        indicator_map(panel, "population", 2010, regions=regions, level="region")
+
+
+def test_every_panel_indicator_maps_in_three_languages(request):
+    """With the real store (needs the panel builder of issue 3), each indicator maps in fi, sv and en."""
+    pytest.importorskip("rvanalytics.panel")
+    store = request.getfixturevalue("store")
+    from rvanalytics.boundaries import load_municipalities, load_regions
+    from rvanalytics.maps import indicator_map
+    from rvanalytics.store import load_panel
+
+    panel = load_panel(store, level=None)
+    division = int(panel["division_year"].iloc[0])
+    munis = load_municipalities(division, simplified=True, store=store)
+    regs = load_regions(division, simplified=True, store=store)
+    langs = ["fi", "sv", "en"]
+    done = 0
+    for (indicator, level), part in panel[panel["level"].isin(["municipality", "region"])].groupby(
+            ["indicator", "level"]):
+        years = part.loc[part["value"].notna(), "year"]
+        if years.empty:
+            continue
+        lang = langs[done % 3]
+        fig, _ = indicator_map(part, indicator, int(years.max()), municipalities=munis, regions=regs, level=level,
+                               lang=lang, size="a4", ax=plt.subplots(figsize=(3, 4))[1])
+        assert any(text("attribution", lang, year=int(years.max())) in t for t in figure_texts(fig))
+        plt.close("all")
+        done += 1
+    assert done > 0

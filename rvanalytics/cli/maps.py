@@ -105,14 +105,13 @@ def indicator_cmd(
     matplotlib.use("Agg")
     from rvanalytics.boundaries import load_municipalities, load_regions
     from rvanalytics.exceptions import RvanalyticsError
-    from rvanalytics.maps import choropleth, save_map
+    from rvanalytics.maps import indicator_map, save_map
     from rvanalytics.maps.layout import check_format
     from rvanalytics.store import load_panel
 
     check_format(out)
     if level not in ("municipality", "region"):
         raise RvanalyticsError(f"--level must be municipality or region, not {level!r}")
-    division = _division_year(None, store)
     panel = load_panel(store, indicators=[indicator], level=level)
     if panel.empty:
         raise RvanalyticsError(
@@ -123,42 +122,20 @@ def indicator_cmd(
         raise RvanalyticsError(
             f"indicator {indicator!r} has no {level} values for {year}; years: {sorted(panel['year'].unique().tolist())}"
         )
-    if "division_year" in rows and rows["division_year"].notna().any():
-        division = int(rows["division_year"].dropna().iloc[0])
-    unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
-    title = _indicator_name(indicator, lang)
-    values = rows[["code", "value"]]
+    division = int(rows["division_year"].dropna().iloc[0]) if rows["division_year"].notna().any() \
+        else _division_year(None, store)
     regions = load_regions(division, simplified=True, store=store)
-    bin_list = [float(b) for b in bins.split(",")] if bins else None
-    if level == "municipality":
-        gdf = load_municipalities(division, simplified=True, store=store)
-        label_codes: list[str] = []
-        if label_cohort:
-            codes, _ = default_cohort()
-            label_codes = [c for c in codes if c in set(gdf["code"])]
-        fig, _ = choropleth(gdf, values, scheme=scheme, k=k, bins=bin_list, diverging=diverging, unit=unit,
-                            title=title, year=year, lang=lang, size=size, regions=regions, label_codes=label_codes)
-    else:
-        fig, _ = choropleth(regions, values, scheme=scheme, k=k, bins=bin_list, diverging=diverging, unit=unit,
-                            title=title, year=year, lang=lang, size=size)
+    munis = load_municipalities(division, simplified=True, store=store) if level == "municipality" else None
+    label_codes: list[str] = []
+    if label_cohort and munis is not None:
+        codes, _ = default_cohort()
+        label_codes = [c for c in codes if c in set(munis["code"])]
+    fig, _ = indicator_map(panel, indicator, year, municipalities=munis, regions=regions, level=level, scheme=scheme,
+                           k=k, bins=[float(b) for b in bins.split(",")] if bins else None, diverging=diverging,
+                           lang=lang, size=size, label_codes=label_codes)
     path = save_map(fig, out, dpi=dpi)
     n_missing = int(rows["value"].isna().sum())
     typer.echo(f"wrote {path} ({indicator}, {year}, {level}; {len(rows)} values, {n_missing} missing)")
-
-
-def _indicator_name(indicator: str, lang: str) -> str:
-    """The indicator's name in ``lang`` from the catalogue, or its id when no catalogue is available."""
-    try:
-        from rvanalytics.indicators import indicator_catalogue
-
-        cat = indicator_catalogue()
-        if indicator in cat.index:
-            for col in (f"name_{lang}", "name_en", "name_fi"):
-                if col in cat.columns and isinstance(cat.at[indicator, col], str) and cat.at[indicator, col]:
-                    return cat.at[indicator, col]
-    except ImportError:
-        pass
-    return indicator
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,14 @@ SVG or PDF atomically.
 
 from __future__ import annotations
 
-from rvanalytics.maps.choropleth import SCHEMES, Classes, choropleth, classify, small_multiples
+from rvanalytics.maps.choropleth import (
+    SCHEMES,
+    Classes,
+    choropleth,
+    classify,
+    indicator_map,
+    small_multiples,
+)
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
 from rvanalytics.maps.i18n import LANGUAGES
 from rvanalytics.maps.interactive import explore_map
@@ -25,6 +32,7 @@ __all__ = [
     "coverage_map",
     "coverage_stats",
     "explore_map",
+    "indicator_map",
     "save_map",
     "small_multiples",
 ]

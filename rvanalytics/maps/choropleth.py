@@ -501,3 +501,101 @@ def small_multiples(
     layout.add_attribution(fig, f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0], lang,
                            fontsize=st.attribution)
     return fig, np.array(axes)
+
+
+def indicator_meta(indicator: str, lang: str = "fi") -> dict[str, str]:
+    """Name (in ``lang``), unit and direction of an indicator from the catalogue.
+
+    Falls back to the id as the name when ``rvanalytics.indicators`` is not
+    available or does not list the indicator.
+    """
+    meta = {"name": indicator, "unit": "", "direction": ""}
+    try:
+        from rvanalytics.indicators import indicator_catalogue
+    except ImportError:
+        return meta
+    cat = indicator_catalogue()
+    if indicator not in cat.index:
+        return meta
+    row = cat.loc[indicator]
+    for col in (f"name_{lang}", "name_en", "name_fi"):
+        if col in row and isinstance(row[col], str) and row[col]:
+            meta["name"] = row[col]
+            break
+    for col in ("unit", "direction"):
+        if col in row and isinstance(row[col], str):
+            meta[col] = row[col]
+    return meta
+
+
+def indicator_map(
+    panel: pd.DataFrame,
+    indicator: str,
+    year: int,
+    *,
+    municipalities=None,
+    regions=None,
+    level: str = "municipality",
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+    diverging: bool = False,
+    cmap: str | None = None,
+    lang: str = "fi",
+    size: str = "slide",
+    label_codes: Sequence[str] = (),
+    ax: Axes | None = None,
+) -> tuple[Figure, Axes]:
+    """Map one indicator of the panel for one year (what ``rvanalytics map indicator`` draws).
+
+    Parameters
+    ----------
+    panel : DataFrame
+        ``store.load_panel()`` (long table).
+    indicator : str
+        Indicator id.
+    year : int
+        Statistical year.
+    municipalities, regions : GeoDataFrame
+        Boundaries of the panel's division year; ``municipalities`` is needed for
+        ``level="municipality"``, ``regions`` for ``level="region"`` (and drawn as
+        borders on municipal maps when given).
+    level : {"municipality", "region"}
+    scheme, k, bins, diverging, cmap, lang, size, label_codes, ax
+        As in :func:`choropleth`. Without ``cmap``, an indicator whose catalogue
+        direction says lower is better gets ``YlOrRd`` (high = red).
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    if level not in ("municipality", "region"):
+        raise RvanalyticsError(f"level must be 'municipality' or 'region', not {level!r}")
+    rows = panel[(panel["indicator"] == indicator) & (panel["level"] == level)]
+    if rows.empty:
+        raise RvanalyticsError(f"the panel has no {level} rows for indicator {indicator!r}")
+    available = sorted(int(y) for y in rows["year"].unique())
+    rows = rows[rows["year"] == year]
+    if rows.empty:
+        raise RvanalyticsError(f"indicator {indicator!r} has no {level} values for {year}; years: {available}")
+    gdf = municipalities if level == "municipality" else regions
+    if gdf is None:
+        raise RvanalyticsError(f"pass the {'municipalities' if level == 'municipality' else 'regions'} boundaries")
+    if "division_year" in rows and "year" in gdf and rows["division_year"].notna().any():
+        division = int(rows["division_year"].dropna().iloc[0])
+        years = {int(y) for y in gdf["year"].dropna().unique()}
+        if years and years != {division}:
+            raise RvanalyticsError(
+                f"the panel is on the {division} municipal division but the boundaries are of {sorted(years)}; "
+                f"load the boundaries of {division}"
+            )
+    meta = indicator_meta(indicator, lang)
+    unit = meta["unit"] or (str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else "")
+    if cmap is None and not diverging and "lower" in meta["direction"].lower():
+        cmap = "YlOrRd"
+    return choropleth(
+        gdf, rows[["code", "value"]], scheme=scheme, k=k, bins=bins, diverging=diverging, cmap=cmap, unit=unit,
+        title=meta["name"], year=year, lang=lang, ax=ax, size=size,
+        regions=regions if level == "municipality" else None,
+        label_codes=label_codes if level == "municipality" else (),
+    )
