@@ -394,7 +394,7 @@ def test_indicator_map_from_a_panel(munis, regions, population):
     from rvanalytics.maps.choropleth import indicator_meta
 
     panel = population.assign(level="municipality", indicator="population", unit="persons", division_year=2023)
-    fig, ax = indicator_map(panel, "population", 2010, municipalities=munis, regions=regions, lang="en",
+    fig, _ = indicator_map(panel, "population", 2010, municipalities=munis, regions=regions, lang="en",
                             label_codes=["167"])
     texts = figure_texts(fig)
     name = indicator_meta("population", "en")["name"]  # from the catalogue when available, else the id
