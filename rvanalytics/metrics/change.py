@@ -6,6 +6,7 @@ Every function works on all series of the panel at once (one row per
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -129,7 +130,8 @@ def theil_sen_matrix(years: np.ndarray, values: np.ndarray, alpha: float = 0.95)
     slope = np.where(nt > 0, slope, np.nan)
     ok = ~np.isnan(y)
     n = ok.sum(axis=1)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, as intended
         ymed = np.nanmedian(np.where(ok.any(axis=1)[:, None], y, 0.0), axis=1) if n_series else np.empty(0)
         xmed = np.nanmedian(np.where(ok, x[None, :], np.nan), axis=1) if n_series and n_years else np.full(n_series, np.nan)
     intercept = ymed - slope * xmed
