@@ -1,0 +1,529 @@
+"""The indicator panel: every indicator source in one long table on one municipal division.
+
+``build_panel()`` reads the sources (official download when reachable, else the recorded
+copies), moves every table onto ``division_year`` with :func:`rvanalytics.mergers.harmonise`
+(additive values summed over merged municipalities) and derives the per-capita variants
+(``status == "derived"``). Rows that were set aside or repaired are listed in ``flags``.
+
+Divisions of the sources: Sotkanet population 2023 (309 codes, current division applied
+backwards), ALas 1.1 road transport 2020 (310 codes), Hinku North Karelia and StatFin 11re
+the current division (2026). Population is the year-end (31 December) population.
+
+Examples
+--------
+>>> build = build_panel(offline=True)
+>>> build.panel.query("code == '091' and year == 2018 and indicator == 'road_transport_ghg_kt'")["value"].round(1).item()
+537.6
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rvanalytics.exceptions import DataFileError, RvanalyticsError, SourceUnavailableError
+from rvanalytics.readers._common import Flags, read_text
+
+__all__ = ["PANEL_COLUMNS", "PanelBuild", "build_panel", "derive_per_capita", "inspect_indicator_file",
+           "panel_status", "source_path"]
+
+PANEL_COLUMNS = ["level", "code", "year", "indicator", "value", "unit", "source", "status", "division_year"]
+FLAG_COLUMNS = ["source", "file", "row", "column", "reason"]
+
+#: Division year of each source's municipality codes.
+SOURCE_DIVISIONS = {
+    "sotkanet_population": 2023,
+    "syke_alas_road_transport": 2020,
+    "syke_alas_hinku_north_karelia": 2026,
+    "statfin_pxweb_11re": 2026,
+}
+
+
+@dataclass
+class PanelBuild:
+    """Result of :func:`build_panel`."""
+
+    panel: pd.DataFrame
+    flags: pd.DataFrame
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    mergers: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def source_path(source_id: str, filename: str | None = None, *, offline: bool | None = None) -> Path:
+    """Local path of a source file via :func:`rvanalytics.download.fetch` (recorded copy when offline)."""
+    from rvanalytics.download import fetch
+
+    try:
+        return fetch(source_id, filename=filename, offline=offline)
+    except (KeyError, SourceUnavailableError):
+        if offline:
+            raise
+        return fetch(source_id, filename=filename, offline=True)
+
+
+def _vintage(source_id: str) -> str:
+    try:
+        from rvanalytics.catalogue import get_source
+
+        return get_source(source_id).vintage
+    except Exception:  # user tables have no catalogue entry
+        return ""
+
+
+def _harmonise_rows(rows: pd.DataFrame, from_year: int, to_year: int, *, store=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Municipality rows moved onto ``to_year`` (other levels untouched)."""
+    from rvanalytics.mergers import harmonise
+
+    muni = rows[rows["level"] == "municipality"]
+    other = rows[rows["level"] != "municipality"]
+    if muni.empty or from_year == to_year:
+        return rows.reset_index(drop=True), pd.DataFrame()
+    parts, mergers = [], []
+    for additive, group in muni.groupby(_additive(muni["indicator"]), sort=False):
+        if not additive:
+            raise RvanalyticsError(f"non-additive indicators {sorted(group['indicator'].unique())} must be derived "
+                                   "after harmonising, not harmonised")
+        result = harmonise(group, from_year, to_year, value_columns=["value"], additive=True,
+                           group_columns=["indicator", "year"], store=store)
+        table = result.table
+        gap = table["value"].isna() & (table["status"] == "")
+        table.loc[gap, "status"] = ".."
+        parts.append(table)
+        mergers.append(result.mergers)
+    out = pd.concat([*parts, other], ignore_index=True)
+    return out, pd.concat(mergers, ignore_index=True).drop_duplicates() if mergers else pd.DataFrame()
+
+
+def _additive(indicators: pd.Series) -> pd.Series:
+    from rvanalytics.indicators import indicator_catalogue
+
+    cat = indicator_catalogue()["additive"]
+    return indicators.map(lambda i: bool(cat.get(i, True)))
+
+
+def derive_per_capita(numerators: pd.DataFrame, population: pd.DataFrame, per_capita_id: str,
+                      numerator_id: str, scale: float, *, source: str | None = None) -> pd.DataFrame:
+    """Per-capita rows ``value = numerator * scale / population`` (same level, code and year).
+
+    ``status`` is ``"derived"``; where the numerator or the population is missing (or
+    population is zero) the value is NaN with status ``".."``.
+
+    Examples
+    --------
+    >>> num = pd.DataFrame({"level": "municipality", "code": ["091"], "year": [2018], "indicator": "x_kt",
+    ...                     "value": [537.6], "unit": "kt CO2e", "source": "s", "status": ""})
+    >>> pop = num.assign(indicator="population", value=[648042.0], unit="persons")
+    >>> derive_per_capita(num, pop, "x_per_capita_t", "x_kt", 1000)["value"].round(3).tolist()
+    [0.83]
+    """
+    from rvanalytics.indicators import get_indicator
+
+    entry = get_indicator(per_capita_id)
+    num = numerators[numerators["indicator"] == numerator_id]
+    pop = population[population["indicator"] == "population"][["level", "code", "year", "value"]]
+    merged = num.merge(pop.rename(columns={"value": "_pop"}), on=["level", "code", "year"], how="inner")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = merged["value"].to_numpy(dtype="float64") * scale / merged["_pop"].to_numpy(dtype="float64")
+    bad = ~np.isfinite(value)
+    value[bad] = np.nan
+    return pd.DataFrame({
+        "level": merged["level"], "code": merged["code"], "year": merged["year"], "indicator": per_capita_id,
+        "value": value, "unit": entry["unit"], "source": source or merged["source"],
+        "status": np.where(bad, "..", "derived"),
+    })
+
+
+def _flags_frame(flags: Flags, source: str) -> pd.DataFrame:
+    frame = flags.frame()
+    frame.insert(0, "source", source)
+    return frame
+
+
+def build_panel(*, division_year: int = 2026, offline: bool | None = None, progress: bool = False,
+                extra_tables: Sequence[str | Path] = (), store=None) -> PanelBuild:
+    """Build the indicator panel from all sources.
+
+    Parameters
+    ----------
+    division_year : int
+        Municipal division every code is moved onto (default 2026, the store's).
+    offline : bool, optional
+        Use only recorded copies (default ``RVANALYTICS_OFFLINE``).
+    progress : bool
+        Show a progress bar over the sources.
+    extra_tables : paths
+        Analysts' tidy tables (see :func:`rvanalytics.readers.read_user_table`); their codes
+        must be of ``division_year``.
+    store : path, optional
+        Store whose key is used (the build passes its temporary folder).
+
+    Returns
+    -------
+    PanelBuild
+        ``panel`` (columns :data:`PANEL_COLUMNS`), ``flags`` (``source, file, row, column, reason``),
+        ``sources`` (id, files, vintage, rows, division_year) and ``mergers`` (applied).
+    """
+    from tqdm.auto import tqdm
+
+    from rvanalytics.indicators import per_capita_indicators
+    from rvanalytics.readers import (
+        read_hinku_sectors,
+        read_hinku_totals,
+        read_regions_summary,
+        read_road_transport_csv,
+        read_sector_tree,
+        read_sotkanet_population,
+        read_user_table,
+        regions_summary_indicators,
+        road_transport_indicators,
+    )
+
+    pieces: list[pd.DataFrame] = []
+    flag_frames: list[pd.DataFrame] = []
+    sources: list[dict[str, Any]] = []
+    mergers: list[pd.DataFrame] = []
+    steps = ["population", "road transport", "hinku", "regions", "statfin", *[str(p) for p in extra_tables]]
+    bar = tqdm(total=len(steps), desc="indicator panel", disable=not progress, leave=False)
+
+    def add(source_id: str, rows: pd.DataFrame, files: list[Path], from_year: int | None, note: str = "") -> pd.DataFrame:
+        if from_year is not None and from_year > division_year:
+            flag_frames.append(pd.DataFrame([{"source": source_id, "file": str(files[0]), "row": None, "column": "code",
+                                              "reason": f"source is on the {from_year} division, later than the panel's "
+                                                        f"{division_year}; its municipality rows were left out"}]))
+            rows = rows[rows["level"] != "municipality"]
+        elif from_year is not None:
+            rows, applied = _harmonise_rows(rows, from_year, division_year, store=store)
+            if not applied.empty:
+                mergers.append(applied.assign(source=source_id))
+        pieces.append(rows)
+        sources.append({"id": source_id, "files": [str(f) for f in files], "vintage": _vintage(source_id),
+                        "rows": int(len(rows)), "division_year": from_year, "note": note})
+        bar.update(1)
+        return rows
+
+    # 1. population (Sotkanet, 31.12.; 2023 division)
+    pop_path = source_path("sotkanet_population", offline=offline)
+    population = add("sotkanet_population", read_sotkanet_population(pop_path), [pop_path],
+                     SOURCE_DIVISIONS["sotkanet_population"], "population 31 Dec")
+
+    # 2. road transport (ALas 1.1, 2020 division)
+    road_path = source_path("syke_alas_road_transport", "TIELIIKENNE_ALas_1.1_web_lipasto.csv", offline=offline)
+    tree_path = source_path("syke_alas_road_transport", "alas_luokat.csv", offline=offline)
+    road_flags = Flags()
+    road = read_road_transport_csv(road_path, read_sector_tree(tree_path), road_flags)
+    flag_frames.append(_flags_frame(road_flags, "syke_alas_road_transport"))
+    road_rows = add("syke_alas_road_transport", road_transport_indicators(road), [road_path, tree_path],
+                    SOURCE_DIVISIONS["syke_alas_road_transport"])
+
+    # 3. Hinku North Karelia (current division); the tidy files have no official equivalent file
+    hk_src = "syke_alas_hinku_north_karelia"
+    sec_path = source_path(hk_src, "north_karelia_emissions_by_sector_long.csv", offline=True)
+    tot_path = source_path(hk_src, "north_karelia_emissions_totals.csv", offline=True)
+    totals = read_hinku_totals(tot_path)
+    hinku = pd.concat([
+        read_hinku_sectors(sec_path),
+        pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
+                      "indicator": "ghg_hinku_total_kt", "value": totals["total_kt"], "unit": "kt CO2e",
+                      "source": hk_src, "status": np.where(totals["total_kt"].isna(), "..", "")}),
+    ], ignore_index=True)
+    hinku_rows = add(hk_src, hinku, [sec_path, tot_path], SOURCE_DIVISIONS[hk_src],
+                     "Hinku method without credits; per capita uses Syke's population")
+    syke_pop = pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
+                             "indicator": "population", "value": totals["population"]})
+    if division_year >= SOURCE_DIVISIONS[hk_src]:
+        syke_pop, _ = _harmonise_rows(syke_pop.assign(unit="persons", source=hk_src, status=""),
+                                      SOURCE_DIVISIONS[hk_src], division_year, store=store)
+
+    # 4. regions (all ALas emissions, region level)
+    reg_path = source_path("syke_alas_regions", offline=offline)
+    regions = regions_summary_indicators(read_regions_summary(reg_path, year=division_year, store=store))
+    add("syke_alas_regions", regions, [reg_path], None, "all ALas emissions; region codes from the English names")
+
+    # 5. StatFin 11re (PxWeb): live query when online, else the recorded responses
+    pieces.append(_statfin_population(population, division_year, offline, flag_frames, sources, store))
+    bar.update(1)
+
+    # 6. analysts' own tables
+    for table_path in extra_tables:
+        table_path = Path(table_path)
+        user_flags = Flags()
+        rows = read_user_table(table_path, division_year=division_year, store=store, flags=user_flags)
+        flag_frames.append(_flags_frame(user_flags, f"user:{table_path.name}"))
+        add(f"user:{table_path.name}", rows, [table_path], None, "analyst's own table")
+
+    # 7. per-capita variants
+    derived = []
+    for per_id, (num_id, scale) in per_capita_indicators().items():
+        if num_id == "ghg_hinku_total_kt":
+            derived.append(derive_per_capita(hinku_rows, syke_pop, per_id, num_id, scale))
+        elif num_id == "ghg_alas_total_kt":
+            derived.append(derive_per_capita(regions, regions, per_id, num_id, scale))
+        elif num_id.startswith("road_transport"):
+            derived.append(derive_per_capita(road_rows, population, per_id, num_id, scale))
+    pieces.extend(derived)
+    bar.close()
+
+    panel = pd.concat([p for p in pieces if not p.empty], ignore_index=True)
+    panel["division_year"] = division_year
+    panel = panel[PANEL_COLUMNS]
+    panel = panel.astype({"level": "str", "code": "str", "year": "int64", "indicator": "str", "value": "float64",
+                          "unit": "str", "source": "str", "status": "str", "division_year": "int64"})
+    panel, dup_flags = _drop_duplicates(panel)
+    flag_frames.append(dup_flags)
+    _check_units(panel)
+    panel = panel.sort_values(["indicator", "level", "code", "year"], kind="stable").reset_index(drop=True)
+    flags = pd.concat([f for f in flag_frames if not f.empty], ignore_index=True) if any(
+        not f.empty for f in flag_frames) else pd.DataFrame(columns=FLAG_COLUMNS)
+    flags = flags.reindex(columns=FLAG_COLUMNS).astype({"source": "str", "file": "str", "reason": "str"})
+    flags["row"] = pd.to_numeric(flags["row"], errors="coerce").astype("Int64")
+    flags["column"] = flags["column"].astype("string")
+    applied = pd.concat(mergers, ignore_index=True) if mergers else pd.DataFrame()
+    return PanelBuild(panel=panel, flags=flags, sources=sources, mergers=applied)
+
+
+def _drop_duplicates(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keys = ["level", "code", "year", "indicator"]
+    dup = panel.duplicated(keys, keep="first")
+    if not dup.any():
+        return panel, pd.DataFrame(columns=FLAG_COLUMNS)
+    flagged = panel[dup]
+    reasons = pd.DataFrame({"source": flagged["source"], "file": "", "row": None, "column": "value",
+                            "reason": "duplicate of a row from an earlier source for " + flagged["indicator"] + " "
+                                      + flagged["code"] + " " + flagged["year"].astype(str) + "; the earlier kept"})
+    return panel[~dup], reasons
+
+
+def _check_units(panel: pd.DataFrame) -> None:
+    units = panel.groupby("indicator")["unit"].unique()
+    mixed = units[units.map(len) > 1]
+    if not mixed.empty:
+        raise RvanalyticsError(f"indicator(s) with more than one unit in the panel: {mixed.to_dict()}")
+
+
+def _statfin_population(population: pd.DataFrame, division_year: int, offline: bool | None,
+                        flag_frames: list[pd.DataFrame], sources: list[dict[str, Any]], store) -> pd.DataFrame:
+    """Population from StatFin 11re for the years/areas Sotkanet does not cover; overlaps are cross-checked."""
+    from rvanalytics.download import is_offline
+    from rvanalytics.pxweb import PxWebClient, jsonstat_to_panel, parse_metadata, read_jsonstat_file
+
+    src = "statfin_pxweb_11re"
+    frames, files = [], []
+    meta_division = SOURCE_DIVISIONS[src]
+    if not is_offline(offline):
+        try:
+            client = PxWebClient()
+            meta = client.metadata("StatFin/11re.px")
+            area = meta.area_variable
+            frame = client.query("StatFin/11re.px", {"area": [v for v in area.values if v.startswith("KU") or v == "SSS"],
+                                                     "time": "*", "content": "*"}, metadata=meta)
+            frames.append(frame)
+            files.append(client.url("StatFin/11re.px"))
+            meta_division = meta.division_year or meta_division
+        except (SourceUnavailableError, DataFileError, RvanalyticsError) as err:
+            flag_frames.append(pd.DataFrame([{"source": src, "file": "", "row": None, "column": None,
+                                              "reason": f"live PxWeb query failed ({err}); recorded responses used"}]))
+            frames = []
+    if not frames:
+        meta_path = source_path(src, "api-metadata-population.json", offline=True)
+        meta = parse_metadata(json.loads(read_text(meta_path)[0]), meta_path)
+        meta_division = meta.division_year or meta_division
+        for name in ("api-query-population-finland.json", "api-query-helsinki-population.json",
+                     "api-query-three-cities.json"):
+            path = source_path(src, name, offline=True)
+            frames.append(read_jsonstat_file(path))
+            files.append(str(path))
+    rows = pd.concat([jsonstat_to_panel(f, indicator="population", unit="persons", source=src) for f in frames],
+                     ignore_index=True).drop_duplicates(["level", "code", "year"])
+    muni = rows["level"] == "municipality"
+    if meta_division > division_year:
+        rows = rows[~muni]
+    elif meta_division < division_year:
+        rows, _ = _harmonise_rows(rows, meta_division, division_year, store=store)
+    known = population.set_index(["level", "code", "year"])["value"]
+    idx = pd.MultiIndex.from_frame(rows[["level", "code", "year"]])
+    overlap = idx.isin(known.index)
+    for row in rows[overlap].itertuples():
+        other = known.loc[(row.level, row.code, row.year)]
+        if not (np.isnan(row.value) and np.isnan(other)) and row.value != other:
+            flag_frames.append(pd.DataFrame([{"source": src, "file": files[0], "row": None, "column": "value",
+                                              "reason": f"population {row.code} {row.year}: StatFin {row.value:.0f} vs "
+                                                        f"Sotkanet {other:.0f}; Sotkanet kept"}]))
+    new = rows[~overlap]
+    sources.append({"id": src, "files": files, "vintage": _vintage(src), "rows": int(len(new)),
+                    "division_year": meta_division,
+                    "note": f"population 31 Dec for years/areas without Sotkanet ({int(overlap.sum())} overlapping rows checked)"})
+    return new
+
+
+def panel_status(panel: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per indicator and level: municipalities (codes) covered, years, source and vintage.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"level": "municipality", "code": ["091", "049"], "year": [2020, 2021],
+    ...                   "indicator": "population", "value": [1.0, np.nan], "unit": "persons",
+    ...                   "source": "sotkanet_population", "status": ["", ".."], "division_year": 2026})
+    >>> panel_status(p)[["indicator", "codes", "years", "values"]].to_dict("records")
+    [{'indicator': 'population', 'codes': 2, 'years': '2020–2021', 'values': 1}]
+    """
+    rows = []
+    for (indicator, level), group in panel.groupby(["indicator", "level"], sort=True):
+        present = group[group["value"].notna()]
+        years = sorted(present["year"].unique()) if not present.empty else []
+        span = f"{years[0]}–{years[-1]}" if years else "–"
+        if years and len(years) != years[-1] - years[0] + 1:
+            span += f" ({len(years)} years)"
+        srcs = sorted(group["source"].unique())
+        rows.append({"indicator": indicator, "level": level, "unit": group["unit"].iloc[0],
+                     "codes": int(present["code"].nunique()), "years": span, "values": int(len(present)),
+                     "missing": int(group["value"].isna().sum()),
+                     "source": ", ".join(srcs), "vintage": "; ".join(v for v in map(_vintage, srcs) if v)})
+    return pd.DataFrame(rows, columns=["indicator", "level", "unit", "codes", "years", "values", "missing",
+                                       "source", "vintage"])
+
+
+# ---------------------------------------------------------------- inspect
+
+def _detect_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        return "user_table"
+    text, _ = read_text(path)
+    head = text[:4000]
+    if suffix == ".json" or head.lstrip().startswith(("{", "[")):
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise DataFileError(path, f"not valid JSON ({err.msg})", "save the response as is", row=err.lineno) from None
+        if isinstance(obj, dict) and obj.get("class") == "dataset":
+            return "pxweb_jsonstat2"
+        if isinstance(obj, dict) and "variables" in obj:
+            return "pxweb_metadata"
+        if isinstance(obj, list) and obj and isinstance(obj[0], dict) and {"id", "type"} <= set(obj[0]):
+            return "pxweb_folder"
+        if isinstance(obj, dict) and "municipalities" in obj:
+            return "hinku_json"
+        raise DataFileError(path, "JSON of an unknown kind", "indicator JSON files are PxWeb responses or the Hinku dataset")
+    header = head.splitlines()[0].lower()
+    cols = [c.strip().strip('"') for c in header.replace(";", ",").split(",")]
+    if {"vuosi", "kt", "hinku_laskenta"} <= set(cols):
+        return "alas_municipality"
+    if "kuntanumero" in cols and any(c.startswith("päästöt") for c in cols):
+        return "alas_road_transport"
+    if {"taso_1", "taso_5"} <= set(cols):
+        return "alas_sector_tree"
+    if {"sektori", "khk_kt_co2e"} <= set(cols):
+        return "hinku_sectors"
+    if "khk_yhteensa_kt_co2e" in cols:
+        return "hinku_totals"
+    if {"region", "total_ktco2e"} <= set(cols):
+        return "regions_summary"
+    if {"municipality_code", "primary.value"} <= set(cols):
+        return "sotkanet_population"
+    if {"code", "indicator", "value"} & set(cols) and ("code" in cols or "indicator" in cols):
+        return "user_table"
+    if ";" in head.splitlines()[0]:
+        return "pxweb_csv"
+    raise DataFileError(path, f"not a known indicator format (header: {head.splitlines()[0][:120]!r})",
+                        "see docs/indicators.md for the formats, or use the tidy schema code,year,indicator,value,unit",
+                        row=1)
+
+
+def inspect_indicator_file(path: str | Path, year: int | None = None) -> dict[str, Any]:
+    """Describe an indicator file of any supported format.
+
+    Returns a dict with ``kind``, ``rows``, ``indicators``, ``units``, ``municipalities``
+    (number of codes), ``years`` (span), ``flagged_rows`` (count) and ``flags`` (list of
+    strings). Raises :class:`DataFileError` when the file cannot be used.
+    """
+    from rvanalytics import readers
+    from rvanalytics.pxweb import jsonstat_to_panel, parse_jsonstat2, parse_metadata
+
+    path = Path(path)
+    kind = _detect_kind(path)
+    flags = Flags()
+    extra: dict[str, Any] = {}
+    rows: pd.DataFrame
+    if kind == "alas_municipality":
+        rows = readers.alas_municipality_indicators(readers.read_alas_municipality_csv(path), path, flags)
+    elif kind == "alas_road_transport":
+        table = readers.read_road_transport_csv(path, flags=flags)
+        rows = readers.road_transport_indicators(table)
+    elif kind == "alas_sector_tree":
+        tree = readers.read_sector_tree(path)
+        return {"kind": kind, "file": str(path), "rows": len(tree), "indicators": [], "units": [],
+                "municipalities": 0, "years": "–", "flagged_rows": 0, "flags": [],
+                "main_sectors": sorted(tree["taso_3"].unique())}
+    elif kind == "hinku_sectors":
+        rows = readers.read_hinku_sectors(path)
+    elif kind == "hinku_totals":
+        t = readers.read_hinku_totals(path)
+        rows = pd.DataFrame({"level": "municipality", "code": t["code"], "year": t["year"],
+                             "indicator": "ghg_hinku_total_kt", "value": t["total_kt"], "unit": "kt CO2e", "status": ""})
+    elif kind == "hinku_json":
+        t = readers.read_hinku_json(path)
+        rows = pd.DataFrame({"level": "municipality", "code": t["name"], "year": t["year"], "indicator": t["sector"],
+                             "value": t["value"], "unit": "kt CO2e", "status": ""})
+    elif kind == "regions_summary":
+        rows = readers.regions_summary_indicators(readers.read_regions_summary(path, year=year or 2026))
+    elif kind == "sotkanet_population":
+        rows = readers.read_sotkanet_population(path)
+    elif kind == "pxweb_csv":
+        t = readers.read_pxweb_csv(path, year=year)
+        rows = t.rename(columns={"variable": "indicator"}).assign(unit="", year=year or 0)
+        extra["encoding"] = t.attrs.get("encoding")
+    elif kind == "pxweb_jsonstat2":
+        frame = parse_jsonstat2(json.loads(read_text(path)[0]), path)
+        content = (frame.attrs["roles"].get("metric") or [None])[0]
+        label = frame[f"{content}_label"].iloc[0] if content else "value"
+        rows = jsonstat_to_panel(frame, indicator=label, unit="", source="")
+        extra["updated"] = frame.attrs.get("updated")
+    elif kind == "pxweb_metadata":
+        meta = parse_metadata(json.loads(read_text(path)[0]), path)
+        area = meta.area_variable
+        time = meta.time_variable
+        content = meta.content_variable
+        return {"kind": kind, "file": str(path), "title": meta.title,
+                "variables": [f"{v.code} ({len(v.values)} values)" for v in meta.variables],
+                "indicators": content.value_texts if content else [], "units": [],
+                "municipalities": sum(1 for v in (area.values if area else []) if parse_area(v) == "municipality"),
+                "years": f"{time.values[0]}–{time.values[-1]}" if time else "–",
+                "division_year": meta.division_year, "flagged_rows": 0, "flags": []}
+    elif kind == "pxweb_folder":
+        items = json.loads(read_text(path)[0])
+        return {"kind": kind, "file": str(path), "rows": len(items), "indicators": [i.get("text") for i in items],
+                "units": [], "municipalities": 0, "years": "–", "flagged_rows": 0, "flags": []}
+    else:  # user_table
+        rows = readers.read_user_table(path, division_year=year, flags=flags)
+    present = rows[rows["value"].notna()] if "value" in rows else rows
+    years = sorted(int(y) for y in present["year"].unique() if y) if "year" in present else []
+    muni = rows[rows["level"] == "municipality"] if "level" in rows else rows
+    markers = rows["status"][rows["status"].isin(["", "derived"]) == False].value_counts().to_dict() \
+        if "status" in rows else {}  # noqa: E712
+    report = {
+        "kind": kind,
+        "file": str(path),
+        "rows": int(len(rows)),
+        "indicators": sorted(rows["indicator"].astype(str).unique()),
+        "units": sorted(u for u in rows["unit"].astype(str).unique() if u) if "unit" in rows else [],
+        "municipalities": int(muni["code"].nunique()),
+        "years": f"{years[0]}–{years[-1]}" if years else "–",
+        "markers": {str(k): int(v) for k, v in markers.items()},
+        "flagged_rows": len(flags),
+        "flags": [f"row {r['row']}: {r['reason']}" for r in flags.rows],
+    }
+    report.update(extra)
+    return report
+
+
+def parse_area(code: str) -> str:
+    """Level of a PxWeb area code (see :func:`rvanalytics.pxweb.parse_area_code`)."""
+    from rvanalytics.pxweb import parse_area_code
+
+    return parse_area_code(code)[0]
