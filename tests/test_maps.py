@@ -187,6 +187,14 @@ def test_coverage_map_languages(munis, regions, population, lang):
         assert "Helsinki" in texts and "Regions covered: 9/19" in texts
 
 
+def test_coverage_map_region_labels_fit_inside(munis, regions, population):
+    fig, ax = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), year=2022, label_regions=True,
+                           lang="fi")
+    italic = [t.get_text() for t in ax.texts if t.get_fontstyle() == "italic" and t.get_text() != "Ahvenanmaa"]
+    assert "Lappi" in italic  # the largest region always has room for its name
+    assert set(italic) <= set(regions["region_name_fi"])
+
+
 def test_coverage_map_on_given_axes(munis, regions, population):
     fig, ax0 = plt.subplots(figsize=(4, 6))
     fig2, ax = coverage_map(munis, regions, ["091"], pop_of(population, 2022), ax=ax0, inset=False)

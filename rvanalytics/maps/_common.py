@@ -125,9 +125,24 @@ class Page:
 
 
 def _wrap(line: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:
-    """Wrap ``line`` to about ``width_in`` inches at ``fontsize`` points (DejaVu Sans widths)."""
-    import textwrap
+    """Wrap ``line`` at word boundaries so that each line is at most ``width_in`` inches wide (measured)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
 
-    per_char = fontsize * (0.62 if bold else 0.54) / 72
-    chars = max(10, int(width_in / per_char))
-    return "\n".join(textwrap.wrap(line, chars)) or line
+    renderer = RendererAgg(100, 100, 72)  # 72 dpi: one pixel per point
+    prop = FontProperties(size=fontsize, weight="bold" if bold else "normal")
+
+    def width(text: str) -> float:
+        return renderer.get_text_width_height_descent(text, prop, ismath=False)[0] / 72
+
+    lines: list[str] = []
+    current = ""
+    for word in line.split():
+        candidate = f"{current} {word}" if current else word
+        if current and width(candidate) > width_in:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return "\n".join(lines)

@@ -100,6 +100,7 @@ def coverage_map(
     title: str | None = None,
     inset: bool = True,
     n_regions: int | None = None,
+    label_regions: bool = False,
 ) -> tuple[Figure, Axes]:
     """Map the cohort: its cities, the regions they cover and those they do not.
 
@@ -127,6 +128,9 @@ def coverage_map(
         Draw the Helsinki-region inset.
     n_regions : int, optional
         Number of regions for "N/19" (default: the regions in ``regions``).
+    label_regions : bool
+        Also write the region names (small, grey italic) where they do not
+        collide with the city labels.
 
     Returns
     -------
@@ -194,7 +198,10 @@ def coverage_map(
         else:
             main_pts.append(label)
     obstacles = [inset_ax] if inset_ax is not None else []
-    layout.place_labels(ax, [(x, y, n) for _, x, y, n in main_pts], fontsize=st.label, obstacles=obstacles)
+    city_labels = layout.place_labels(ax, [(x, y, n) for _, x, y, n in main_pts], fontsize=st.label,
+                                      obstacles=obstacles)
+    if label_regions:
+        _label_regions(ax, regs, lang, st.small, obstacles=obstacles, avoid=city_labels)
     if inset_ax is not None and inset_pts:
         layout.place_labels(inset_ax, [(x, y, n) for _, x, y, n in inset_pts], fontsize=st.label, center_first=True)
 
@@ -212,3 +219,27 @@ def coverage_map(
 
 def _inside(x: float, y: float, bounds) -> bool:
     return bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]
+
+
+def _label_regions(ax: Axes, regs, lang: str, fontsize: float, *, obstacles, avoid) -> None:
+    """Region names centred in each region; skipped where the name does not fit inside the region or
+    would hit a city label or the inset."""
+    import matplotlib.patheffects as pe
+    from shapely.geometry import box
+
+    renderer = ax.figure.canvas.get_renderer()
+    taken = [a.get_window_extent(renderer) for a in avoid] + [o.get_window_extent(renderer) for o in obstacles]
+    region_names = names(regs, lang, "region_code")
+    pts = layout.label_points(regs.geometry)
+    for code, geom, (x, y) in zip(regs["region_code"], regs.geometry, pts, strict=True):
+        if code == layout.ALAND_REGION_CODE:
+            continue  # Åland has its own label
+        t = ax.text(x, y, region_names[code], ha="center", va="center", fontsize=fontsize, fontstyle="italic",
+                    color="#444444", zorder=35, path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
+        bb = t.get_window_extent(renderer)
+        corners = ax.transData.inverted().transform([[bb.x0, bb.y0], [bb.x1, bb.y1]])
+        fits = geom.buffer(3000).contains(box(*corners[0], *corners[1]))
+        if not fits or any(bb.overlaps(o) for o in taken):
+            t.remove()
+        else:
+            taken.append(bb)

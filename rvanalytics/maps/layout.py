@@ -78,7 +78,7 @@ class Style:
 
 
 STYLES: dict[str, Style] = {
-    "slide": Style(title=28, subtitle=19, legend=16, label=14, small=12, attribution=11),
+    "slide": Style(title=28, subtitle=18, legend=16, label=14, small=12, attribution=11),
     "a4": Style(title=18, subtitle=12.5, legend=11, label=10, small=8.5, attribution=8),
 }
 
@@ -116,8 +116,8 @@ def new_frame(size: str = "slide") -> Frame:
         ax.set_anchor("W")
         side = fig.add_axes((0.53, 0.06, 0.46, 0.62))
         side.set_axis_off()
-        frame = Frame(fig, ax, size, STYLES[size], side, title_xy=(0.53, 0.965), text_xy=(0.53, 0.84),
-                      text_width=0.46)
+        frame = Frame(fig, ax, size, STYLES[size], side, title_xy=(0.52, 0.965), text_xy=(0.52, 0.84),
+                      text_width=0.47)
     else:
         ax = fig.add_axes((0.01, 0.04, 0.98, 0.81))
         ax.set_anchor("S")
