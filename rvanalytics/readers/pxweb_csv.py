@@ -134,7 +134,7 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
         part["status"] = status.replace("missing", "..")
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    dup = out.duplicated(["level", "code", *label_cols, "variable"], keep=False)
+    dup = out.duplicated(["level", "code", *label_cols, "variable"], keep="first")
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0]) % len(raw)
         raise DataFileError(path, f"area {areas.iloc[pos]!r} appears more than once", "keep one row per area",
