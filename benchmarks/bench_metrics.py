@@ -43,15 +43,15 @@ def synthetic_panel(n_codes: int = 309, years: range = range(2000, 2025), n_indi
     return panel, munis
 
 
-def real_panel() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def real_panel(store: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """The store's panel and municipality attributes, or None when there is no store."""
     try:
         from rvanalytics.key import load_key
         from rvanalytics.metrics import municipality_attributes
         from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel
 
-        panel = load_panel()
-        key = load_key(int(panel["division_year"].max()) if len(panel) else DEFAULT_DIVISION_YEAR)
+        panel = load_panel(store)
+        key = load_key(int(panel["division_year"].max()) if len(panel) else DEFAULT_DIVISION_YEAR, store=store)
         return panel, municipality_attributes(key, panel)
     except Exception as err:  # noqa: BLE001 - any failure means: use the synthetic panel
         print(f"(no real panel: {err}; using a synthetic panel)", file=sys.stderr)
@@ -73,8 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (best is reported)")
     parser.add_argument("--synthetic", action="store_true", help="use the synthetic panel even if a store exists")
+    parser.add_argument("--store", default=None, help="store folder (default: RVANALYTICS_STORE or the user cache)")
     args = parser.parse_args()
-    got = None if args.synthetic else real_panel()
+    got = None if args.synthetic else real_panel(args.store)
     kind = "real store panel" if got else "synthetic panel"
     panel, munis = got or synthetic_panel()
     panel = panel[panel["level"] == "municipality"]

@@ -103,3 +103,18 @@ def unit_of(panel: pd.DataFrame) -> pd.Series:
     if "unit" not in panel.columns:
         return pd.Series(dtype="str")
     return panel.dropna(subset=["unit"]).groupby("indicator")["unit"].first()
+
+
+def well_covered_year(frame: pd.DataFrame, min_share: float = 0.9) -> pd.Series:
+    """Per indicator, the latest year in which at least ``min_share`` of its areas have a value.
+
+    The share is taken against the largest number of areas with a value in any year, so a
+    last year that only a few municipalities have reported is not used for comparisons
+    across municipalities.
+    """
+    counts = frame.dropna(subset=["value"]).groupby(["indicator", "year"]).size()
+    if counts.empty:
+        return pd.Series(dtype="int64")
+    peak = counts.groupby(level="indicator").transform("max")
+    good = counts[counts >= min_share * peak].reset_index()
+    return good.groupby("indicator")["year"].max()

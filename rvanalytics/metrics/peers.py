@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from rvanalytics.metrics._common import check_columns, select
+from rvanalytics.metrics._common import check_columns, select, well_covered_year
 
 __all__ = ["municipality_attributes", "rank_peers", "aggregate_areas", "COUNTRY_CODE"]
 
@@ -21,11 +21,12 @@ COUNTRY_CODE = "SSS"
 
 
 def municipality_attributes(key: pd.DataFrame, panel: pd.DataFrame, year: int | None = None,
-                            *, population: str = "population") -> pd.DataFrame:
+                            *, population: str = "population", min_share: float = 0.9) -> pd.DataFrame:
     """``code, region_code, population, size_class`` for every municipality of ``key``.
 
     The size class (:func:`rvanalytics.key.size_class`) comes from the panel's population in
-    ``year`` (default: the latest year with population data); NaN where there is none.
+    ``year`` (default: the latest year in which at least ``min_share`` of the municipalities
+    have a population value); NaN where there is none.
 
     Examples
     --------
@@ -42,7 +43,8 @@ def municipality_attributes(key: pd.DataFrame, panel: pd.DataFrame, year: int | 
     if "level" in pop.columns:
         pop = pop[pop["level"] == "municipality"]
     if year is None:
-        year = int(pop.dropna(subset=["value"])["year"].max()) if pop["value"].notna().any() else None
+        best = well_covered_year(pop, min_share)
+        year = int(best.iloc[0]) if len(best) else None
     pop = pop[pop["year"] == year][["code", "value"]].rename(columns={"value": "population"})
     out = key[["code", "region_code"]].merge(pop, on="code", how="left")
     out["size_class"] = size_class(out["population"].astype("float64"))
@@ -57,6 +59,7 @@ def rank_peers(
     *,
     year: int | None = None,
     ascending: bool | Mapping[str, bool] = True,
+    min_share: float = 0.9,
 ) -> pd.DataFrame:
     """Rank and percentile of every municipality among all, within its region and its size class.
 
@@ -64,7 +67,9 @@ def rank_peers(
     highest (``False``); ties share the best rank (``method="min"``). The percentile is the
     share (%) of the group's municipalities whose value ranks at or before the own value
     (100 = last). Municipalities with a missing value get no rank and are not counted in
-    ``n_*``. Each indicator is ranked in ``year`` or, by default, its latest year with data.
+    ``n_*``. Each indicator is ranked in ``year`` or, by default, its latest year in which at
+    least ``min_share`` (90 %) of the municipalities that ever report it have a value (a last
+    year reported by a handful of municipalities is not a fair comparison).
 
     Parameters
     ----------
@@ -94,7 +99,7 @@ def rank_peers(
         data = data[data["level"] == "municipality"]
     data = data[data["code"].isin(set(municipalities["code"]))]
     if year is None:
-        last = data.dropna(subset=["value"]).groupby("indicator")["year"].max()
+        last = well_covered_year(data, min_share)
         data = data[data["year"] == data["indicator"].map(last)]
     else:
         data = data[data["year"] == year]

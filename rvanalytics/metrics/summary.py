@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+import numpy as np
 import pandas as pd
 
 from rvanalytics.metrics._common import select
@@ -79,6 +80,8 @@ def city_metrics(
     ranks = ranks[ranks["code"].isin(codes)][["code", "indicator", "year", "rank_all", "n_all", "rank_region",
                                               "n_region", "rank_size", "n_size"]].rename(columns={"year": "rank_year"})
     out = out.merge(ranks, on=["code", "indicator"], how="left")
+    for col in ("rank_year", "rank_all", "n_all", "rank_region", "n_region", "rank_size", "n_size"):
+        out[col] = pd.array(out[col].to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype("Int64")
     out.insert(2, "unit", out["indicator"].map(units) if units is not None else None)
     return out.sort_values(["code", "indicator"]).reset_index(drop=True)
 
