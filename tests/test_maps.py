@@ -188,7 +188,7 @@ def test_coverage_map_languages(munis, regions, population, lang):
 
 
 def test_coverage_map_region_labels_fit_inside(munis, regions, population):
-    fig, ax = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), year=2022, label_regions=True,
+    _, ax = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), year=2022, label_regions=True,
                            lang="fi")
     italic = [t.get_text() for t in ax.texts if t.get_fontstyle() == "italic" and t.get_text() != "Ahvenanmaa"]
     assert "Lappi" in italic  # the largest region always has room for its name
@@ -437,7 +437,7 @@ def test_every_panel_indicator_maps_in_three_languages(request):
             continue
         lang = langs[done % 3]
         fig, _ = indicator_map(part, indicator, int(years.max()), municipalities=munis, regions=regs, level=level,
-                               lang=lang, size="a4", ax=plt.subplots(figsize=(3, 4))[1])
+                               lang=lang, ax=plt.subplots(figsize=(3, 4), dpi=50)[1], inset=False)
         assert any(text("attribution", lang, year=int(years.max())) in t for t in figure_texts(fig))
         plt.close("all")
         done += 1

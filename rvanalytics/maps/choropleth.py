@@ -350,10 +350,11 @@ def choropleth(
     regs = check_gdf(regions, "regions", "region_code") if regions is not None else None
 
     def draw(target: Axes, scale: float = 1.0) -> None:
-        _draw_classes(target, g, idx, classes, lw=(0.25 if municipal else 0.6) * scale,
-                      edge="#ffffff" if municipal else "#4a4a4a")
-        if regs is not None:
-            regs.boundary.plot(ax=target, color="#3a3a3a", linewidth=0.7 * scale, zorder=3)
+        with layout.batch_draw(target.figure):
+            _draw_classes(target, g, idx, classes, lw=(0.25 if municipal else 0.6) * scale,
+                          edge="#ffffff" if municipal else "#4a4a4a")
+            if regs is not None:
+                regs.boundary.plot(ax=target, color="#3a3a3a", linewidth=0.7 * scale, zorder=3)
 
     draw(ax)
     page.extent(g.total_bounds)
@@ -472,8 +473,9 @@ def small_multiples(
         ax = fig.add_axes((area[0] + c * cw, area[1] + (nrow - 1 - r) * rh, cw * 0.98, rh * 0.92))
         idx = classes.assign(series[y].to_numpy())
         n_missing_any += int((idx < 0).sum())
-        _draw_classes(ax, g, idx, classes, lw=0.15 if key == "code" else 0.4,
-                      edge="#ffffff" if key == "code" else "#4a4a4a")
+        with layout.batch_draw(fig):
+            _draw_classes(ax, g, idx, classes, lw=0.15 if key == "code" else 0.4,
+                          edge="#ffffff" if key == "code" else "#4a4a4a")
         layout.set_extent(ax, g.total_bounds, room_right=0.0, pad_bottom=0.02)
         ax.set_title(str(y), fontsize=st.subtitle, fontweight="bold")
         axes.append(ax)
@@ -545,6 +547,7 @@ def indicator_map(
     size: str = "slide",
     label_codes: Sequence[str] = (),
     ax: Axes | None = None,
+    inset: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Map one indicator of the panel for one year (what ``rvanalytics map indicator`` draws).
 
@@ -561,7 +564,7 @@ def indicator_map(
         ``level="municipality"``, ``regions`` for ``level="region"`` (and drawn as
         borders on municipal maps when given).
     level : {"municipality", "region"}
-    scheme, k, bins, diverging, cmap, lang, size, label_codes, ax
+    scheme, k, bins, diverging, cmap, lang, size, label_codes, ax, inset
         As in :func:`choropleth`. Without ``cmap``, an indicator whose catalogue
         direction says lower is better gets ``YlOrRd`` (high = red).
 
@@ -595,7 +598,7 @@ def indicator_map(
         cmap = "YlOrRd"
     return choropleth(
         gdf, rows[["code", "value"]], scheme=scheme, k=k, bins=bins, diverging=diverging, cmap=cmap, unit=unit,
-        title=meta["name"], year=year, lang=lang, ax=ax, size=size,
+        title=meta["name"], year=year, lang=lang, ax=ax, size=size, inset=inset,
         regions=regions if level == "municipality" else None,
         label_codes=label_codes if level == "municipality" else (),
     )

@@ -163,16 +163,17 @@ def coverage_map(
     cities = munis[munis["code"].isin(codes)]
 
     def draw(target: Axes, lw_scale: float = 1.0) -> None:
-        cov = regs[regs["_covered"]]
-        unc = regs[~regs["_covered"]]
-        if len(cov):
-            cov.plot(ax=target, facecolor=COLORS["covered"], edgecolor="none", zorder=1)
-        if len(unc):
-            unc.plot(ax=target, facecolor=COLORS["uncovered"], edgecolor=COLORS["hatch"], hatch="///",
-                     linewidth=0, zorder=1)
-        munis.boundary.plot(ax=target, color=COLORS["municipality_edge"], linewidth=0.35 * lw_scale, zorder=2)
-        cities.plot(ax=target, facecolor=COLORS["city"], edgecolor="#7c2d12", linewidth=0.5 * lw_scale, zorder=3)
-        regs.boundary.plot(ax=target, color=COLORS["region_edge"], linewidth=0.9 * lw_scale, zorder=4)
+        with layout.batch_draw(target.figure):
+            cov = regs[regs["_covered"]]
+            unc = regs[~regs["_covered"]]
+            if len(cov):
+                cov.plot(ax=target, facecolor=COLORS["covered"], edgecolor="none", zorder=1)
+            if len(unc):
+                unc.plot(ax=target, facecolor=COLORS["uncovered"], edgecolor=COLORS["hatch"], hatch="///",
+                         linewidth=0, zorder=1)
+            munis.boundary.plot(ax=target, color=COLORS["municipality_edge"], linewidth=0.35 * lw_scale, zorder=2)
+            cities.plot(ax=target, facecolor=COLORS["city"], edgecolor="#7c2d12", linewidth=0.5 * lw_scale, zorder=3)
+            regs.boundary.plot(ax=target, color=COLORS["region_edge"], linewidth=0.9 * lw_scale, zorder=4)
 
     draw(ax)
     page.extent(munis.total_bounds)

@@ -17,6 +17,7 @@ from the back of the room (labels ≥ 12 pt on a slide).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ __all__ = [
     "add_inset",
     "add_north_arrow",
     "add_scale_bar",
+    "batch_draw",
     "new_frame",
     "place_labels",
     "save_map",
@@ -96,6 +98,23 @@ class Frame:
     text_xy: tuple[float, float]  # where key-figure lines start (figure fraction)
     cursor: float = 0.0  # figure-fraction y below the last text written (for the legend)
     text_width: float = 0.45  # figure-fraction width available for text
+
+
+@contextlib.contextmanager
+def batch_draw(fig: Figure):
+    """Suppress the full redraw that ``GeoDataFrame.plot`` requests after every layer.
+
+    geopandas calls ``canvas.draw_idle()`` after each plot; with the Agg backend
+    this renders the whole figure each time. Inside this context the canvas
+    counts as already drawing, so the requests are skipped (uses matplotlib's
+    ``_idle_draw_cntx``; falls back to doing nothing if it is absent).
+    """
+    cntx = getattr(fig.canvas, "_idle_draw_cntx", None)
+    if cntx is None or getattr(fig.canvas, "_is_idle_drawing", False):
+        yield
+        return
+    with cntx():
+        yield
 
 
 def check_size(size: str) -> str:
