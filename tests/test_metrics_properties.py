@@ -125,7 +125,7 @@ def _keys():
 
 
 @pytest.fixture(scope="module")
-def keys(recorded_dir):  # noqa: ARG001 - the key comes from the recorded copy
+def keys(recorded_dir):
     mergers = pytest.importorskip("rvanalytics.mergers")
     if not hasattr(mergers, "harmonise"):
         pytest.skip("rvanalytics.mergers.harmonise does not exist yet")

@@ -27,9 +27,10 @@ def _select_cities(wanted: list[str], cities: pd.DataFrame) -> list[str]:
     out = []
     for w in wanted:
         w_norm = w.strip().casefold()
-        hit = cities[(cities["code"] == w.strip().zfill(3) if w.strip().isdigit() else False)
-                     | cities[["name_fi", "name_sv", "name_en"]].apply(
-                         lambda c: c.astype("str").str.casefold() == w_norm).any(axis=1)]
+        by_code = cities["code"] == w.strip().zfill(3) if w.strip().isdigit() else False
+        by_name = pd.concat([cities[c].astype("str").str.casefold() == w_norm
+                             for c in ("name_fi", "name_sv", "name_en")], axis=1).any(axis=1)
+        hit = cities[by_code | by_name]
         if hit.empty:
             raise RvanalyticsError(
                 f"no city profile for {w!r}; profiles exist for "
@@ -47,7 +48,12 @@ def compute(codes: list[str] | None = None, *, store: Path | None = None, cities
     from rvanalytics.cities import load_cities, profile_files
     from rvanalytics.exceptions import StoreError
     from rvanalytics.key import load_key
-    from rvanalytics.metrics import TrackingThresholds, city_metrics, municipality_attributes, track_targets
+    from rvanalytics.metrics import (
+        TrackingThresholds,
+        city_metrics,
+        municipality_attributes,
+        track_targets,
+    )
     from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel
 
     panel = load_panel(store, level=None)

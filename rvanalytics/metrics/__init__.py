@@ -6,13 +6,29 @@ worked examples, and ``rvanalytics metrics`` for the command line.
 
 from __future__ import annotations
 
-from rvanalytics.metrics.change import cagr, change_from_baseline, theil_sen, theil_sen_matrix, trend
+from rvanalytics.metrics.change import (
+    cagr,
+    change_from_baseline,
+    theil_sen,
+    theil_sen_matrix,
+    trend,
+)
 from rvanalytics.metrics.composite import composite_index, composite_uncertainty, normalise_matrix
 from rvanalytics.metrics.coverage import data_freshness, missing_share, theme_coverage
 from rvanalytics.metrics.decoupling import TAPIO_CLASSES, decoupling, tapio_class
 from rvanalytics.metrics.normalise import index_to_base, per_area, per_capita
-from rvanalytics.metrics.peers import COUNTRY_CODE, aggregate_areas, municipality_attributes, rank_peers
-from rvanalytics.metrics.summary import ADDITIVE_INDICATORS, PER_CAPITA_PAIRS, all_metrics, city_metrics
+from rvanalytics.metrics.peers import (
+    COUNTRY_CODE,
+    aggregate_areas,
+    municipality_attributes,
+    rank_peers,
+)
+from rvanalytics.metrics.summary import (
+    ADDITIVE_INDICATORS,
+    PER_CAPITA_PAIRS,
+    all_metrics,
+    city_metrics,
+)
 from rvanalytics.metrics.targets import (
     STATUSES,
     TrackingThresholds,
@@ -23,35 +39,35 @@ from rvanalytics.metrics.targets import (
 )
 
 __all__ = [
-    "per_capita",
-    "per_area",
-    "index_to_base",
-    "change_from_baseline",
-    "cagr",
-    "theil_sen",
-    "theil_sen_matrix",
-    "trend",
-    "STATUSES",
-    "TrackingThresholds",
-    "data_scope",
-    "target_level",
-    "track_targets",
-    "target_trajectories",
-    "TAPIO_CLASSES",
-    "tapio_class",
-    "decoupling",
+    "ADDITIVE_INDICATORS",
     "COUNTRY_CODE",
-    "municipality_attributes",
-    "rank_peers",
+    "PER_CAPITA_PAIRS",
+    "STATUSES",
+    "TAPIO_CLASSES",
+    "TrackingThresholds",
     "aggregate_areas",
-    "theme_coverage",
-    "data_freshness",
-    "missing_share",
-    "normalise_matrix",
+    "all_metrics",
+    "cagr",
+    "change_from_baseline",
+    "city_metrics",
     "composite_index",
     "composite_uncertainty",
-    "ADDITIVE_INDICATORS",
-    "PER_CAPITA_PAIRS",
-    "city_metrics",
-    "all_metrics",
+    "data_freshness",
+    "data_scope",
+    "decoupling",
+    "index_to_base",
+    "missing_share",
+    "municipality_attributes",
+    "normalise_matrix",
+    "per_area",
+    "per_capita",
+    "rank_peers",
+    "tapio_class",
+    "target_level",
+    "target_trajectories",
+    "theil_sen",
+    "theil_sen_matrix",
+    "theme_coverage",
+    "track_targets",
+    "trend",
 ]

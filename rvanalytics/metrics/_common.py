@@ -85,7 +85,7 @@ def latest(mat: pd.DataFrame, *, until: int | None = None) -> tuple[np.ndarray, 
     return year, value
 
 
-def value_at(mat: pd.DataFrame, year: int | float | np.ndarray) -> np.ndarray:
+def value_at(mat: pd.DataFrame, year: float | np.ndarray) -> np.ndarray:
     """Value of each row in ``year`` (scalar or one year per row); NaN where missing."""
     years = mat.columns.to_numpy(dtype="int64")
     vals = mat.to_numpy(dtype="float64")

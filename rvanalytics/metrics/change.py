@@ -15,7 +15,7 @@ from scipy import stats
 
 from rvanalytics.metrics._common import latest, select, value_at, wide
 
-__all__ = ["change_from_baseline", "cagr", "theil_sen", "trend", "theil_sen_matrix"]
+__all__ = ["cagr", "change_from_baseline", "theil_sen", "theil_sen_matrix", "trend"]
 
 
 def change_from_baseline(

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["normalise_matrix", "composite_index", "composite_uncertainty"]
+__all__ = ["composite_index", "composite_uncertainty", "normalise_matrix"]
 
 _COMBOS = (("minmax", "arithmetic"), ("minmax", "geometric"), ("zscore", "arithmetic"))
 

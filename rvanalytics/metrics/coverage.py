@@ -9,7 +9,7 @@ import pandas as pd
 
 from rvanalytics.metrics._common import check_columns, select
 
-__all__ = ["theme_coverage", "data_freshness", "missing_share"]
+__all__ = ["data_freshness", "missing_share", "theme_coverage"]
 
 
 def _theme_lists(value) -> list[str]:

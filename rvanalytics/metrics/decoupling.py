@@ -31,7 +31,7 @@ import pandas as pd
 
 from rvanalytics.metrics._common import select, value_at, wide
 
-__all__ = ["TAPIO_CLASSES", "tapio_class", "decoupling", "ECONOMIC_DRIVERS"]
+__all__ = ["ECONOMIC_DRIVERS", "TAPIO_CLASSES", "decoupling", "tapio_class"]
 
 TAPIO_CLASSES: tuple[str, ...] = (
     "strong decoupling", "weak decoupling", "expansive coupling", "expansive negative decoupling",

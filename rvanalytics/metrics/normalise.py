@@ -16,7 +16,7 @@ import pandas as pd
 
 from rvanalytics.metrics._common import check_columns, select, with_level
 
-__all__ = ["per_capita", "per_area", "index_to_base"]
+__all__ = ["index_to_base", "per_area", "per_capita"]
 
 
 def _derived(rows: pd.DataFrame, value: pd.Series | np.ndarray, indicator: pd.Series | str,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from rvanalytics.metrics._common import check_columns, select, well_covered_year
 
-__all__ = ["municipality_attributes", "rank_peers", "aggregate_areas", "COUNTRY_CODE"]
+__all__ = ["COUNTRY_CODE", "aggregate_areas", "municipality_attributes", "rank_peers"]
 
 COUNTRY_CODE = "SSS"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-import numpy as np
 import pandas as pd
 
 from rvanalytics.metrics._common import select
@@ -15,7 +14,7 @@ from rvanalytics.metrics.decoupling import decoupling
 from rvanalytics.metrics.normalise import index_to_base, per_capita
 from rvanalytics.metrics.peers import aggregate_areas, rank_peers
 
-__all__ = ["city_metrics", "all_metrics", "ADDITIVE_INDICATORS", "PER_CAPITA_PAIRS"]
+__all__ = ["ADDITIVE_INDICATORS", "PER_CAPITA_PAIRS", "all_metrics", "city_metrics"]
 
 #: Additive panel indicators (totals and counts) that may be summed over municipalities.
 ADDITIVE_INDICATORS: tuple[str, ...] = (

@@ -37,8 +37,8 @@ __all__ = [
     "TrackingThresholds",
     "data_scope",
     "target_level",
-    "track_targets",
     "target_trajectories",
+    "track_targets",
 ]
 
 #: The statuses a target can get (``reason`` explains a missing status).
