@@ -16,8 +16,8 @@ import pandas as pd
 
 os.environ.setdefault("RVANALYTICS_OFFLINE", "1")
 
-from rvanalytics.key import load_key  # noqa: E402
-from rvanalytics.panel import build_panel  # noqa: E402
+from rvanalytics.key import load_key
+from rvanalytics.panel import build_panel
 
 BUILD_REPEATS = 3
 LOAD_REPEATS = 15

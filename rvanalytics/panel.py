@@ -68,12 +68,10 @@ def source_path(source_id: str, filename: str | None = None, *, offline: bool | 
 
 
 def _vintage(source_id: str) -> str:
-    try:
-        from rvanalytics.catalogue import get_source
+    from rvanalytics.catalogue import sources
 
-        return get_source(source_id).vintage
-    except Exception:  # user tables have no catalogue entry
-        return ""
+    known = sources()
+    return known[source_id].vintage if source_id in known else ""  # user tables have no entry
 
 
 def _harmonise_rows(rows: pd.DataFrame, from_year: int, to_year: int, *, store=None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,11 +114,13 @@ def derive_per_capita(numerators: pd.DataFrame, population: pd.DataFrame, per_ca
 
     Examples
     --------
-    >>> num = pd.DataFrame({"level": "municipality", "code": ["091"], "year": [2018], "indicator": "x_kt",
-    ...                     "value": [537.6], "unit": "kt CO2e", "source": "s", "status": ""})
+    >>> num = pd.DataFrame({"level": "municipality", "code": ["091"], "year": [2018],
+    ...                     "indicator": "road_transport_ghg_kt", "value": [537.6], "unit": "kt CO2e",
+    ...                     "source": "s", "status": ""})
     >>> pop = num.assign(indicator="population", value=[648042.0], unit="persons")
-    >>> derive_per_capita(num, pop, "x_per_capita_t", "x_kt", 1000)["value"].round(3).tolist()
-    [0.83]
+    >>> out = derive_per_capita(num, pop, "road_transport_ghg_per_capita_t", "road_transport_ghg_kt", 1000)
+    >>> out[["value", "unit", "status"]].round(3).to_dict("records")
+    [{'value': 0.83, 'unit': 't CO2e/person', 'status': 'derived'}]
     """
     from rvanalytics.indicators import get_indicator
 
@@ -203,7 +203,7 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
                 mergers.append(applied.assign(source=source_id))
         pieces.append(rows)
         sources.append({"id": source_id, "files": [str(f) for f in files], "vintage": _vintage(source_id),
-                        "rows": int(len(rows)), "division_year": from_year, "note": note})
+                        "rows": len(rows), "division_year": from_year, "note": note})
         bar.update(1)
         return rows
 
@@ -355,7 +355,7 @@ def _statfin_population(population: pd.DataFrame, division_year: int, offline: b
                                               "reason": f"population {row.code} {row.year}: StatFin {row.value:.0f} vs "
                                                         f"Sotkanet {other:.0f}; Sotkanet kept"}]))
     new = rows[~overlap]
-    sources.append({"id": src, "files": files, "vintage": _vintage(src), "rows": int(len(new)),
+    sources.append({"id": src, "files": files, "vintage": _vintage(src), "rows": len(new),
                     "division_year": meta_division,
                     "note": f"population 31 Dec for years/areas without Sotkanet ({int(overlap.sum())} overlapping rows checked)"})
     return new
@@ -369,19 +369,19 @@ def panel_status(panel: pd.DataFrame) -> pd.DataFrame:
     >>> p = pd.DataFrame({"level": "municipality", "code": ["091", "049"], "year": [2020, 2021],
     ...                   "indicator": "population", "value": [1.0, np.nan], "unit": "persons",
     ...                   "source": "sotkanet_population", "status": ["", ".."], "division_year": 2026})
-    >>> panel_status(p)[["indicator", "codes", "years", "values"]].to_dict("records")
-    [{'indicator': 'population', 'codes': 2, 'years': '2020–2021', 'values': 1}]
+    >>> panel_status(p)[["indicator", "codes", "years", "values", "missing"]].to_dict("records")
+    [{'indicator': 'population', 'codes': 1, 'years': '2020', 'values': 1, 'missing': 1}]
     """
     rows = []
     for (indicator, level), group in panel.groupby(["indicator", "level"], sort=True):
         present = group[group["value"].notna()]
         years = sorted(present["year"].unique()) if not present.empty else []
-        span = f"{years[0]}–{years[-1]}" if years else "–"
+        span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else "–"
         if years and len(years) != years[-1] - years[0] + 1:
             span += f" ({len(years)} years)"
         srcs = sorted(group["source"].unique())
         rows.append({"indicator": indicator, "level": level, "unit": group["unit"].iloc[0],
-                     "codes": int(present["code"].nunique()), "years": span, "values": int(len(present)),
+                     "codes": int(present["code"].nunique()), "years": span, "values": len(present),
                      "missing": int(group["value"].isna().sum()),
                      "source": ", ".join(srcs), "vintage": "; ".join(v for v in map(_vintage, srcs) if v)})
     return pd.DataFrame(rows, columns=["indicator", "level", "unit", "codes", "years", "values", "missing",
@@ -504,12 +504,12 @@ def inspect_indicator_file(path: str | Path, year: int | None = None) -> dict[st
     present = rows[rows["value"].notna()] if "value" in rows else rows
     years = sorted(int(y) for y in present["year"].unique() if y) if "year" in present else []
     muni = rows[rows["level"] == "municipality"] if "level" in rows else rows
-    markers = rows["status"][rows["status"].isin(["", "derived"]) == False].value_counts().to_dict() \
-        if "status" in rows else {}  # noqa: E712
+    markers = rows["status"][~rows["status"].isin(["", "derived"])].value_counts().to_dict() \
+        if "status" in rows else {}
     report = {
         "kind": kind,
         "file": str(path),
-        "rows": int(len(rows)),
+        "rows": len(rows),
         "indicators": sorted(rows["indicator"].astype(str).unique()),
         "units": sorted(u for u in rows["unit"].astype(str).unique() if u) if "unit" in rows else [],
         "municipalities": int(muni["code"].nunique()),

@@ -77,3 +77,14 @@ def test_get_indicator_returns_entry():
     assert entry["id"] == "road_transport_mileage_per_capita_km"
     assert entry["numerator"] == "road_transport_mileage_mkm"
     assert entry["unit"] == "km/person"
+
+
+@pytest.mark.parametrize("name", ["rvanalytics.indicators", "rvanalytics.pxweb", "rvanalytics.panel",
+                                  "rvanalytics.readers.alas", "rvanalytics.readers.sotkanet",
+                                  "rvanalytics.readers.user_tables"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

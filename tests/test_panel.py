@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from rvanalytics.exceptions import DataFileError
-from rvanalytics.panel import PANEL_COLUMNS, build_panel, derive_per_capita, inspect_indicator_file, panel_status
+from rvanalytics.panel import (
+    PANEL_COLUMNS,
+    build_panel,
+    derive_per_capita,
+    inspect_indicator_file,
+    panel_status,
+)
 from rvanalytics.readers import read_hinku_totals, read_regions_summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "indicators"

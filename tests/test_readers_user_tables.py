@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from rvanalytics.exceptions import DataFileError
-from rvanalytics.readers import Flags, read_pxweb_csv, read_road_transport_csv, read_sotkanet_population, read_user_table
+from rvanalytics.readers import (
+    Flags,
+    read_pxweb_csv,
+    read_road_transport_csv,
+    read_sotkanet_population,
+    read_user_table,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
 HEADER = "code,year,indicator,value,unit\n"

@@ -21,8 +21,8 @@ from rvanalytics.readers.user_tables import TIDY_COLUMNS, read_user_table
 
 __all__ = [
     "MARKERS",
-    "Flags",
     "TIDY_COLUMNS",
+    "Flags",
     "alas_municipality_indicators",
     "read_alas_municipality_csv",
     "read_hinku_json",

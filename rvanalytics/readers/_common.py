@@ -11,7 +11,7 @@ import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
 
-__all__ = ["MARKERS", "Flags", "check_file", "read_text", "parse_numbers", "require_columns", "pad_codes"]
+__all__ = ["MARKERS", "Flags", "check_file", "pad_codes", "parse_numbers", "read_text", "require_columns"]
 
 #: Statistical markers (Statistics Finland / PxWeb / Syke) that stand where a number would be.
 #: The value is missing; the marker is kept as ``status``.
@@ -112,7 +112,7 @@ def parse_numbers(values: pd.Series, path: str | Path, column: str, *, decimal: 
 def pad_codes(values: pd.Series, path: str | Path, column: str, *, width: int = 3, first_row: int = 2) -> pd.Series:
     """Municipality codes as zero-padded strings ("91" and 91 -> "091"); non-numeric codes are an error."""
     text = values.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-    bad = ~text.fillna("").str.fullmatch(r"\d{1,%d}" % width)
+    bad = ~text.fillna("").str.fullmatch(rf"\d{{1,{width}}}")
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataFileError(path, f"{values.iloc[pos]!r} is not a municipality code", 

@@ -23,19 +23,26 @@ import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
 from rvanalytics.indicators import HINKU_SECTORS
-from rvanalytics.readers._common import Flags, check_file, pad_codes, parse_numbers, read_text, require_columns
+from rvanalytics.readers._common import (
+    Flags,
+    check_file,
+    pad_codes,
+    parse_numbers,
+    read_text,
+    require_columns,
+)
 
 __all__ = [
-    "SERVICE_COLUMNS",
     "ROAD_COLUMNS",
-    "read_alas_municipality_csv",
+    "SERVICE_COLUMNS",
     "alas_municipality_indicators",
-    "read_sector_tree",
-    "read_road_transport_csv",
-    "road_transport_indicators",
+    "read_alas_municipality_csv",
+    "read_hinku_json",
     "read_hinku_sectors",
     "read_hinku_totals",
-    "read_hinku_json",
+    "read_road_transport_csv",
+    "read_sector_tree",
+    "road_transport_indicators",
     "sector_slug",
 ]
 

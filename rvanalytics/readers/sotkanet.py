@@ -16,7 +16,7 @@ import pandas as pd
 from rvanalytics.exceptions import DataFileError
 from rvanalytics.readers._common import pad_codes, parse_numbers, read_text, require_columns
 
-__all__ = ["read_sotkanet_population", "SOTKANET_DIVISION_YEAR"]
+__all__ = ["SOTKANET_DIVISION_YEAR", "read_sotkanet_population"]
 
 #: Division the recorded Sotkanet file is on (309 codes: 2021–2024 division).
 SOTKANET_DIVISION_YEAR = 2023

@@ -25,7 +25,7 @@ import pandas as pd
 from rvanalytics.exceptions import DataFileError
 from rvanalytics.readers._common import Flags, check_file, pad_codes, parse_numbers, read_text
 
-__all__ = ["TIDY_COLUMNS", "OPTIONAL_COLUMNS", "read_user_table"]
+__all__ = ["OPTIONAL_COLUMNS", "TIDY_COLUMNS", "read_user_table"]
 
 TIDY_COLUMNS = ("code", "year", "indicator", "value", "unit")
 OPTIONAL_COLUMNS = ("source", "status")
@@ -37,7 +37,7 @@ def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
         check_file(path)
         try:
             raw = pd.read_excel(path, dtype=str, keep_default_na=False)
-        except Exception as err:  # openpyxl raises many types for broken files
+        except Exception as err:  # noqa: BLE001 - openpyxl raises many types for broken files
             raise DataFileError(path, f"cannot be read as an Excel workbook ({type(err).__name__}: {err})",
                                 "save it again from Excel as .xlsx, or as CSV") from None
         return raw, "."
