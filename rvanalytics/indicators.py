@@ -28,12 +28,12 @@ import yaml
 from rvanalytics.exceptions import RvanalyticsError
 
 __all__ = [
-    "indicator_catalogue",
-    "get_indicator",
-    "UnknownIndicatorError",
-    "THEMES",
     "DIRECTIONS",
     "HINKU_SECTORS",
+    "THEMES",
+    "UnknownIndicatorError",
+    "get_indicator",
+    "indicator_catalogue",
     "per_capita_indicators",
 ]
 

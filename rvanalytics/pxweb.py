@@ -42,14 +42,14 @@ __all__ = [
     "PxWebClient",
     "TableMetadata",
     "Variable",
-    "parse_metadata",
-    "parse_jsonstat2",
-    "jsonstat_to_panel",
-    "parse_area_code",
     "build_query",
     "count_cells",
-    "split_query",
+    "jsonstat_to_panel",
+    "parse_area_code",
+    "parse_jsonstat2",
+    "parse_metadata",
     "read_jsonstat_file",
+    "split_query",
 ]
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1"
