@@ -345,15 +345,19 @@ def _statfin_population(population: pd.DataFrame, division_year: int, offline: b
         rows = rows[~muni]
     elif meta_division < division_year:
         rows, _ = _harmonise_rows(rows, meta_division, division_year, store=store)
-    known = population.set_index(["level", "code", "year"])["value"]
-    idx = pd.MultiIndex.from_frame(rows[["level", "code", "year"]])
-    overlap = idx.isin(known.index)
-    for row in rows[overlap].itertuples():
-        other = known.loc[(row.level, row.code, row.year)]
-        if not (np.isnan(row.value) and np.isnan(other)) and row.value != other:
-            flag_frames.append(pd.DataFrame([{"source": src, "file": files[0], "row": None, "column": "value",
-                                              "reason": f"population {row.code} {row.year}: StatFin {row.value:.0f} vs "
-                                                        f"Sotkanet {other:.0f}; Sotkanet kept"}]))
+    known = population[["level", "code", "year", "value"]].rename(columns={"value": "_other"})
+    checked = rows.reset_index(drop=True).merge(known, on=["level", "code", "year"], how="left", indicator=True)
+    overlap = (checked["_merge"] == "both").to_numpy()
+    differs = overlap & (checked["value"].to_numpy() != checked["_other"].to_numpy()) & ~(
+        checked["value"].isna() & checked["_other"].isna()).to_numpy()
+    if differs.any():
+        bad = checked[differs]
+        flag_frames.append(pd.DataFrame({
+            "source": src, "file": files[0], "row": None, "column": "value",
+            "reason": "population " + bad["code"] + " " + bad["year"].astype(str) + ": StatFin "
+                      + bad["value"].map("{:.0f}".format) + " vs Sotkanet " + bad["_other"].map("{:.0f}".format)
+                      + "; Sotkanet kept"}))
+    rows = rows.reset_index(drop=True)
     new = rows[~overlap]
     sources.append({"id": src, "files": files, "vintage": _vintage(src), "rows": len(new),
                     "division_year": meta_division,

@@ -428,7 +428,7 @@ class PxWebClient:
         return f"{self.base_url}/{self.lang}/{path.strip('/')}"
 
     def _request(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
-        url = self.url(path) + ("/" if method == "GET" and not path.endswith(".px") else "")
+        url = self.url(path) + ("/" if method == "GET" and not path.endswith(".px") and not path.startswith("?") else "")
         for attempt in range(self.max_retries + 1):
             try:
                 if method == "GET":
@@ -462,6 +462,14 @@ class PxWebClient:
                 raise DataFileError(url, "the answer is not JSON (an HTML error page?)",
                                     "open the URL in a browser to read the message") from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def limits(self) -> dict[str, Any]:
+        """The server's limits (``GET {base}/{lang}/?config``: ``maxValues``, ``maxCalls``, ``timeWindow``);
+        sets ``max_cells`` from ``maxValues``."""
+        config = self._request("GET", "?config")
+        if isinstance(config, dict) and config.get("maxValues"):
+            self.max_cells = int(config["maxValues"])
+        return config
 
     def list_folder(self, path: str = "") -> pd.DataFrame:
         """Items of a database folder: ``id``, ``type`` ("l" folder, "t" table), ``text``, ``updated``."""

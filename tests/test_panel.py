@@ -201,3 +201,17 @@ def test_inspect_bad_files(tmp_path):
     odd.write_text("a,b\n1,2\n")
     with pytest.raises(DataFileError, match="not a known indicator format"):
         inspect_indicator_file(odd)
+
+
+def test_statfin_overlap_is_cross_checked():
+    from rvanalytics.panel import _statfin_population
+
+    # a made-up Sotkanet value for Helsinki 2021 that disagrees with the recorded StatFin 658,457
+    population = pd.DataFrame({"level": "municipality", "code": ["091", "091"], "year": [2021, 2022],
+                               "indicator": "population", "value": [600_000.0, 664_028.0]})
+    flags, sources = [], []
+    new = _statfin_population(population, 2026, True, flags, sources, None)
+    reasons = pd.concat(flags)["reason"].tolist()
+    assert reasons == ["population 091 2021: StatFin 658457 vs Sotkanet 600000; Sotkanet kept"]
+    assert not ((new["code"] == "091") & new["year"].isin([2021, 2022])).any()
+    assert sources[0]["rows"] == len(new) == 8

@@ -272,3 +272,11 @@ def test_live_helsinki_population():
     meta = client.metadata("StatFin/11re.px")
     frame = client.query("StatFin/11re.px", {"area": ["KU091"], "time": ("top", 1)}, metadata=meta)
     assert frame["value"].iloc[0] > 600_000
+
+
+def test_limits_set_cell_limit():
+    session = FakeSession(lambda m, u, b: FakeResponse(200, {"maxValues": 120000, "maxCalls": 30, "timeWindow": 10}))
+    client = PxWebClient("https://pxdata.stat.fi/PxWeb/api/v1", session=session)
+    assert client.limits()["maxCalls"] == 30
+    assert client.max_cells == 120_000
+    assert session.calls[0][1] == "https://pxdata.stat.fi/PxWeb/api/v1/fi/?config"
