@@ -10,6 +10,7 @@ import pytest
 from rvanalytics.metrics import (
     TrackingThresholds,
     aggregate_areas,
+    cagr,
     change_from_baseline,
     decoupling,
     per_capita,
@@ -54,6 +55,9 @@ def test_worked_example_joensuu_change_2007_2024(nk_panel: pd.DataFrame) -> None
     assert row["baseline_value"] == 574.9 and row["latest_year"] == 2024 and row["latest_value"] == 275.4
     assert row["abs_change"] == pytest.approx(-299.5)
     assert row["pct_change"] == pytest.approx(-52.10, abs=0.005)
+    pace = cagr(nk_panel, 2007, 2024, "ghg_hinku_total_kt").set_index("code").loc["167", "cagr_pct"]
+    assert pace == pytest.approx(-4.24, abs=0.005)
+    assert 100 * (0.4 ** (1 / 18) - 1) == pytest.approx(-4.96, abs=0.005)  # the whole path, in the docs
 
 
 def test_worked_example_joensuu_target(nk_panel: pd.DataFrame, joensuu_target: pd.DataFrame) -> None:
@@ -97,6 +101,7 @@ def test_worked_example_north_karelia_aggregate(nk_panel: pd.DataFrame) -> None:
     assert a["ghg_hinku_per_capita_t"] == pytest.approx(937.2 * 1000 / 162_091)  # 5.78 t
     mean_of_rates = nk_panel.query("year == 2024 and indicator == 'ghg_hinku_per_capita_t'")["value"].mean()
     assert mean_of_rates == pytest.approx(8.85, abs=0.005)  # what averaging rates would wrongly give
+    assert mean_of_rates / a["ghg_hinku_per_capita_t"] == pytest.approx(1.53, abs=0.005)
     # re-derived per capita equals the population-weighted mean of the municipalities' own quotients
     pc = per_capita(nk_panel, "ghg_hinku_total_kt", scale=1000).query("year == 2024")
     pop = nk_panel.query("year == 2024 and indicator == 'population'").set_index("code")["value"]
@@ -108,6 +113,7 @@ def test_worked_example_joensuu_decoupling(nk_panel: pd.DataFrame) -> None:
     row = decoupling(nk_panel, 2007, 2024).set_index("code").loc["167"]
     assert row["pressure_pct"] == pytest.approx(-52.10, abs=0.005)
     assert row["driver_pct"] == pytest.approx(100 * (78_741 / 72_105 - 1))  # +9.20 %
+    assert row["elasticity"] == pytest.approx(-5.7, abs=0.05)
     assert row["tapio_class"] == "strong decoupling"
     classes = decoupling(nk_panel, 2007, 2024)["tapio_class"]
     assert classes.notna().all()
