@@ -283,6 +283,7 @@ def choropleth(
     label_codes: Sequence[str] = (),
     digits: int | None = None,
     source_year: int | None = None,
+    label_regions: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Map one indicator for municipalities or regions, classified, with a full legend.
 
@@ -324,6 +325,9 @@ def choropleth(
         Decimals in the legend (default: enough to tell the bounds apart).
     source_year : int, optional
         Year for the attribution when it differs from ``year``.
+    label_regions : bool, optional
+        Write region names where they fit inside the region (default: on for
+        region maps, off for municipal maps).
 
     Returns
     -------
@@ -381,6 +385,12 @@ def choropleth(
                                                and inset_extent[1] <= pts[c][1] <= inset_extent[3])]
         layout.place_labels(ax, lab, fontsize=st.label, obstacles=[inset_ax] if inset_ax is not None else [])
 
+    if label_regions is None:
+        label_regions = not municipal
+    if label_regions and not municipal:
+        reg_names = names(g, lang, key)
+        keep = g[key] != layout.ALAND_REGION_CODE  # Åland has its own label
+        layout.label_inside(ax, g.geometry[keep], [reg_names[c] for c in g[key][keep]], fontsize=st.small)
     level = text("municipalities" if municipal else "regions", lang)
     page.legend(_legend_handles(classes, counts, n_missing, lang, digits, n_missing > 0),
                 title=f"{unit} ({level})" if unit else level.capitalize())

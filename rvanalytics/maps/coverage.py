@@ -202,7 +202,10 @@ def coverage_map(
     city_labels = layout.place_labels(ax, [(x, y, n) for _, x, y, n in main_pts], fontsize=st.label,
                                       obstacles=obstacles)
     if label_regions:
-        _label_regions(ax, regs, lang, st.small, obstacles=obstacles, avoid=city_labels)
+        region_names = names(regs, lang, "region_code")
+        keep = regs["region_code"] != layout.ALAND_REGION_CODE  # Åland has its own label
+        layout.label_inside(ax, regs.geometry[keep], [region_names[c] for c in regs["region_code"][keep]],
+                            fontsize=st.small, avoid=[*city_labels, *obstacles])
     if inset_ax is not None and inset_pts:
         layout.place_labels(inset_ax, [(x, y, n) for _, x, y, n in inset_pts], fontsize=st.label, center_first=True)
 
@@ -221,26 +224,3 @@ def coverage_map(
 def _inside(x: float, y: float, bounds) -> bool:
     return bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]
 
-
-def _label_regions(ax: Axes, regs, lang: str, fontsize: float, *, obstacles, avoid) -> None:
-    """Region names centred in each region; skipped where the name does not fit inside the region or
-    would hit a city label or the inset."""
-    import matplotlib.patheffects as pe
-    from shapely.geometry import box
-
-    renderer = ax.figure.canvas.get_renderer()
-    taken = [a.get_window_extent(renderer) for a in avoid] + [o.get_window_extent(renderer) for o in obstacles]
-    region_names = names(regs, lang, "region_code")
-    pts = layout.label_points(regs.geometry)
-    for code, geom, (x, y) in zip(regs["region_code"], regs.geometry, pts, strict=True):
-        if code == layout.ALAND_REGION_CODE:
-            continue  # Åland has its own label
-        t = ax.text(x, y, region_names[code], ha="center", va="center", fontsize=fontsize, fontstyle="italic",
-                    color="#444444", zorder=35, path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
-        bb = t.get_window_extent(renderer)
-        corners = ax.transData.inverted().transform([[bb.x0, bb.y0], [bb.x1, bb.y1]])
-        fits = geom.buffer(3000).contains(box(*corners[0], *corners[1]))
-        if not fits or any(bb.overlaps(o) for o in taken):
-            t.remove()
-        else:
-            taken.append(bb)

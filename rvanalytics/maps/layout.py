@@ -48,6 +48,7 @@ __all__ = [
     "add_north_arrow",
     "add_scale_bar",
     "batch_draw",
+    "label_inside",
     "new_frame",
     "place_labels",
     "save_map",
@@ -414,6 +415,35 @@ def place_labels(
         taken.append(bb)
         artists.append(ann)
     return artists
+
+
+def label_inside(ax: Axes, geoms, labels: Sequence[str], *, fontsize: float = 10, avoid: Sequence = ()) -> list:
+    """Write each label centred in its polygon (grey italic), only where it fits inside the
+    polygon and does not hit the artists or axes in ``avoid``. Returns the texts written."""
+    from shapely.geometry import box
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    _settle(ax, renderer)
+    taken = []
+    for a in avoid:
+        if isinstance(a, Axes):
+            _settle(a, renderer)
+        taken.append(a.get_window_extent(renderer))
+    written = []
+    halo = [pe.withStroke(linewidth=2.5, foreground="white")]
+    for geom, label, (x, y) in zip(geoms, labels, label_points(geoms), strict=True):
+        t = ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, fontstyle="italic", color="#333333",
+                    zorder=35, path_effects=halo)
+        bb = t.get_window_extent(renderer)
+        corners = ax.transData.inverted().transform([[bb.x0, bb.y0], [bb.x1, bb.y1]])
+        fits = geom.buffer(3000).contains(box(*corners[0], *corners[1]))
+        if not fits or any(bb.overlaps(o) for o in taken):
+            t.remove()
+        else:
+            taken.append(bb)
+            written.append(t)
+    return written
 
 
 def _settle(ax: Axes, renderer) -> None:
