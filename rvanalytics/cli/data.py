@@ -58,7 +58,8 @@ def _print_status(store: Optional[Path]) -> None:
         panel = summary["panel"]
         typer.echo(f"\nIndicator panel: {summary['panel_rows']} rows, {len(panel)} indicators, "
                    f"{summary['flagged_rows']} flagged rows")
-        typer.echo(panel.to_string(index=False))
+        shown = panel.drop(columns=[c for c in ("vintage",) if c in panel.columns])
+        typer.echo(shown.to_string(index=False))
     typer.echo("\nSources (all CC BY 4.0 unless stated): " + "; ".join(f"{sid} [{vintage}]" for sid, vintage in summary["sources"]))
     if summary["problems"]:
         typer.echo("\nProblems repaired while building:")
