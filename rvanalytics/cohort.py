@@ -233,7 +233,7 @@ def build_candidates(
             f"population is missing for {len(missing)} municipalities ({', '.join(missing[:8])}"
             f"{' …' if len(missing) > 8 else ''}); pass population for the same division year as the boundaries"
         )
-    cent = gdf.geometry.representative_point()
+    cent = gdf.geometry.centroid
     area = gdf["land_area_km2"].astype(float) if "land_area_km2" in gdf else pd.Series(np.nan, index=gdf.index)
     area = area.where(area.notna(), gdf.geometry.area / 1e6)
     out = pd.DataFrame(
