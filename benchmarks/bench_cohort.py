@@ -47,7 +47,7 @@ def main() -> None:
             sel = select_cohort(cands, min_size=k, max_size=k, one_per_region=one, runners_up=0)
             dt = time.perf_counter() - start
             total += dt
-            print(f"{k:>3} {str(one):>11} {dt:>8.3f} {sel.score:>10.4f} {sel.regions_covered:>5}/19")
+            print(f"{k:>3} {one!s:>11} {dt:>8.3f} {sel.score:>10.4f} {sel.regions_covered:>5}/19")
     start = time.perf_counter()
     sel = select_cohort(cands, min_size=5, max_size=10, runners_up=3)
     with_runners = time.perf_counter() - start

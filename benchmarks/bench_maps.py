@@ -20,13 +20,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from rvanalytics.boundaries import load_municipalities, load_regions  # noqa: E402
-from rvanalytics.exceptions import StoreError  # noqa: E402
-from rvanalytics.maps import choropleth, save_map  # noqa: E402
-from rvanalytics.paths import recorded_dir  # noqa: E402
+from rvanalytics.boundaries import load_municipalities, load_regions
+from rvanalytics.exceptions import StoreError
+from rvanalytics.maps import choropleth, save_map
+from rvanalytics.paths import recorded_dir
 
 YEAR = 2023
 
