@@ -223,3 +223,23 @@ def test_city_metrics_and_all_metrics(munis: pd.DataFrame) -> None:
             "missing"} <= set(res)
     assert len(res["trend"]) == 10 and res["missing"].set_index("indicator").loc["(all)", "n_missing"] == 0
     assert res["aggregates"].query("level == 'country' and indicator == 'population'")["value"].iloc[0] == 15000.0
+
+
+def test_catalogue_rules_and_directions(munis: pd.DataFrame) -> None:
+    from rvanalytics.metrics import catalogue_rules
+
+    cat = pd.DataFrame({"additive": [True, False, True], "numerator": [None, "tot", None],
+                        "scale": [np.nan, 1000.0, np.nan],
+                        "direction": ["neutral", "lower_is_better", "higher_is_better"]},
+                       index=pd.Index(["population", "tot_pc", "tot"], name="id"))
+    additive, pairs = catalogue_rules(cat)
+    assert additive == ["population", "tot"] and pairs == {"tot_pc": ("tot", 1000.0)}
+    rows = [(c, 2024, "tot", v) for c, v in zip("abcde", [1.0, 2.0, 3.0, 4.0, 5.0])]
+    rows += [(c, 2024, "population", 10.0) for c in "abcde"]
+    p = _p(rows)
+    res = all_metrics(p, munis, catalogue=cat)
+    assert res["ranks"].set_index(["indicator", "code"]).loc[("tot", "e"), "rank_all"] == 1  # higher is better
+    pc = res["aggregates"].query("indicator == 'tot_pc' and level == 'country'")["value"].item()
+    assert pc == pytest.approx(15.0 * 1000 / 50.0)
+    cm = city_metrics(p, munis, ["a"], catalogue=cat).set_index("indicator")
+    assert cm.loc["tot", "rank_all"] == 5

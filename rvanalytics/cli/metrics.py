@@ -40,6 +40,18 @@ def _select_cities(wanted: list[str], cities: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _catalogue() -> pd.DataFrame | None:
+    """The indicator catalogue (directions for the ranks), or None when it cannot be read."""
+    from rvanalytics.exceptions import RvanalyticsError
+
+    try:
+        from rvanalytics.indicators import indicator_catalogue
+
+        return indicator_catalogue()
+    except (ImportError, RvanalyticsError):
+        return None
+
+
 def compute(codes: list[str] | None = None, *, store: Path | None = None, cities_path: Path | None = None,
             across_scopes: bool = False, since: int = 2005) -> dict[str, Any]:
     """Load the store panel, profiles and key; return ``{"targets", "city_metrics", "thresholds"}``."""
@@ -72,7 +84,7 @@ def compute(codes: list[str] | None = None, *, store: Path | None = None, cities
     tracked = track_targets(profiles.targets[profiles.targets["city_code"].isin(chosen)], panel, th)
     munis = municipality_attributes(key, panel)
     inds = [i for i in CITY_INDICATORS if i in set(panel["indicator"])]
-    metrics = city_metrics(panel, munis, chosen, indicators=inds, since=since)
+    metrics = city_metrics(panel, munis, chosen, indicators=inds, since=since, catalogue=_catalogue())
     names = dict(zip(profiles.cities["code"], profiles.cities["name_fi"]))
     metrics.insert(1, "city_name", metrics["code"].map(names))
     return {"targets": tracked, "city_metrics": metrics, "thresholds": asdict(th)}

@@ -48,6 +48,7 @@ __all__ = [
     "aggregate_areas",
     "all_metrics",
     "cagr",
+    "catalogue_rules",
     "change_from_baseline",
     "city_metrics",
     "composite_index",

@@ -37,8 +37,32 @@ PER_CAPITA_PAIRS: dict[str, tuple[str, float]] = {
 _LOWER_IS_BETTER_PREFIXES = ("ghg_", "road_transport_", "consumption_footprint")
 
 
-def _ascending(indicator: str) -> bool:
+def _ascending(indicator: str, catalogue: pd.DataFrame | None = None) -> bool:
+    """Rank ascending (1 = lowest)? From the catalogue's ``direction`` when it knows the id."""
+    if catalogue is not None and "direction" in catalogue.columns and indicator in catalogue.index:
+        direction = catalogue.at[indicator, "direction"]
+        if direction == "lower_is_better":
+            return True
+        if direction in ("higher_is_better", "neutral"):
+            return False
     return indicator.startswith(_LOWER_IS_BETTER_PREFIXES)
+
+
+def catalogue_rules(catalogue: pd.DataFrame | None) -> tuple[list[str], dict[str, tuple[str, float]]]:
+    """Additive indicators and per-capita pairs from an indicator catalogue (index = id).
+
+    Uses the catalogue's ``additive``, ``numerator`` and ``scale`` columns when present, else
+    :data:`ADDITIVE_INDICATORS` and :data:`PER_CAPITA_PAIRS`.
+    """
+    if catalogue is None or "additive" not in catalogue.columns:
+        return list(ADDITIVE_INDICATORS), dict(PER_CAPITA_PAIRS)
+    additive = [str(i) for i, a in catalogue["additive"].items() if a is True or a == 1]
+    pairs: dict[str, tuple[str, float]] = {}
+    if {"numerator", "scale"} <= set(catalogue.columns):
+        for ind, row in catalogue.iterrows():
+            if isinstance(row["numerator"], str) and pd.notna(row["scale"]):
+                pairs[str(ind)] = (row["numerator"], float(row["scale"]))
+    return additive, pairs
 
 
 def city_metrics(
@@ -49,6 +73,7 @@ def city_metrics(
     indicators: Iterable[str] | None = None,
     since: int = 2005,
     trend_years: int = 10,
+    catalogue: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per city x indicator: latest value, change since ``since``, trend and peer ranks.
 
@@ -56,7 +81,9 @@ def city_metrics(
     pct_change_since, trend_first_year, trend_pct, trend_pct_low, trend_pct_high`` (Theil–Sen
     on log values over the last ``trend_years`` years, 90 % interval), ``rank_all, n_all,
     rank_region, n_region, rank_size, n_size`` (rank 1 = lowest value for emissions and
-    transport indicators, highest otherwise; ranked in each indicator's latest year).
+    transport indicators, highest otherwise, or as the catalogue's ``direction`` says when a
+    ``catalogue`` (index = indicator id) is given; ranked in each indicator's latest
+    well-covered year, see :func:`rank_peers`).
     """
     codes = list(dict.fromkeys(codes))
     data = select(panel, indicators)
@@ -75,7 +102,7 @@ def city_metrics(
                     on=["code", "indicator"], how="left")
     inds = sorted(set(out["indicator"]))
     ranks = rank_peers(data[data["indicator"].isin(inds)], municipalities, inds,
-                       ascending={i: _ascending(i) for i in inds})
+                       ascending={i: _ascending(i, catalogue) for i in inds})
     ranks = ranks[ranks["code"].isin(codes)][["code", "indicator", "year", "rank_all", "n_all", "rank_region",
                                               "n_region", "rank_size", "n_size"]].rename(columns={"year": "rank_year"})
     out = out.merge(ranks, on=["code", "indicator"], how="left")
@@ -91,14 +118,21 @@ def all_metrics(
     *,
     base_year: int = 2005,
     window: tuple[int, int] | None = None,
-    additive: Iterable[str] = ADDITIVE_INDICATORS,
-    per_capita_pairs: Mapping[str, tuple[str, float]] = PER_CAPITA_PAIRS,
+    additive: Iterable[str] | None = None,
+    per_capita_pairs: Mapping[str, tuple[str, float]] | None = None,
+    catalogue: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every metric for every municipality and indicator of the panel (used by the benchmark).
+
+    ``additive`` and ``per_capita_pairs`` default to the catalogue's rules
+    (:func:`catalogue_rules`), or the built-in lists without a catalogue.
 
     Returns a dict of DataFrames: ``per_capita``, ``index``, ``change``, ``cagr``, ``trend``,
     ``ranks``, ``aggregates``, ``decoupling``, ``freshness``, ``missing``.
     """
+    cat_add, cat_pairs = catalogue_rules(catalogue)
+    additive = cat_add if additive is None else list(additive)
+    per_capita_pairs = cat_pairs if per_capita_pairs is None else dict(per_capita_pairs)
     data = select(panel, None)
     if "level" in data.columns:
         data = data[data["level"] == "municipality"]
@@ -116,7 +150,7 @@ def all_metrics(
     out["cagr"] = cagr(data, *window)
     out["trend"] = trend(data, last_n_years=10)
     inds = sorted(present)
-    out["ranks"] = rank_peers(data, municipalities, inds, ascending={i: _ascending(i) for i in inds})
+    out["ranks"] = rank_peers(data, municipalities, inds, ascending={i: _ascending(i, catalogue) for i in inds})
     pcs = {k: v for k, v in per_capita_pairs.items() if v[0] in present and "population" in present}
     out["aggregates"] = aggregate_areas(data, municipalities, add, per_capita=pcs)
     pressures = [i for i in ("ghg_hinku_total_kt", "ghg_alas_total_kt", "road_transport_energy_gwh") if i in present]
