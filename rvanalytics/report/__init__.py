@@ -16,13 +16,43 @@ retry), :mod:`~rvanalytics.report.run` (one city's report folder),
 
 from __future__ import annotations
 
-from rvanalytics.report.batch import BatchResult, run_batch
-from rvanalytics.report.execute import check_parameters_cell, execute_notebook
-from rvanalytics.report.export import export_html
-from rvanalytics.report.gallery import build_gallery, build_measures_page
-from rvanalytics.report.manifest import write_manifest
-from rvanalytics.report.naming import report_folder_name, slugify
-from rvanalytics.report.run import ReportResult, default_notebook, run_report
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Lazy exports: the report notebook imports ``rvanalytics.report.story`` inside the kernel,
+# which must not pay for papermill/nbformat (about 1.3 s of imports per report).
+_EXPORTS = {
+    "BatchResult": "batch",
+    "run_batch": "batch",
+    "check_parameters_cell": "execute",
+    "execute_notebook": "execute",
+    "export_html": "export",
+    "build_gallery": "gallery",
+    "build_measures_page": "gallery",
+    "write_manifest": "manifest",
+    "report_folder_name": "naming",
+    "slugify": "naming",
+    "ReportResult": "run",
+    "default_notebook": "run",
+    "run_report": "run",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rvanalytics.report.batch import BatchResult, run_batch
+    from rvanalytics.report.execute import check_parameters_cell, execute_notebook
+    from rvanalytics.report.export import export_html
+    from rvanalytics.report.gallery import build_gallery, build_measures_page
+    from rvanalytics.report.manifest import write_manifest
+    from rvanalytics.report.naming import report_folder_name, slugify
+    from rvanalytics.report.run import ReportResult, default_notebook, run_report
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module = importlib.import_module(f"rvanalytics.report.{_EXPORTS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'rvanalytics.report' has no attribute {name!r}")
+
 
 __all__ = [
     "BatchResult",

@@ -27,19 +27,18 @@ def make_coverage_map(
         import matplotlib.pyplot as plt
 
         from rvanalytics.boundaries import load_municipalities, load_regions
+        from rvanalytics.cohort import population_from_panel
         from rvanalytics.maps import coverage_map, save_map
         from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel
 
         year = DEFAULT_DIVISION_YEAR
         munis = load_municipalities(year, simplified=True, store=store)
         regions = load_regions(year, simplified=True, store=store)
-        pop = load_panel(store, indicators=["population"], level="municipality")
-        pop = pop.dropna(subset=["value"])
-        pop_year = int(pop["year"].max()) if len(pop) else None
-        population = pop.loc[pop["year"] == pop_year].set_index("code")["value"] if pop_year else {}
+        panel = load_panel(store, indicators=["population"], level="municipality")
+        population, pop_year = population_from_panel(panel, munis["code"], division_year=year)
         fig, _ = coverage_map(munis, regions, codes, population, lang=lang, year=pop_year)
         try:
-            path = save_map(fig, out_path, dpi=110)
+            path = save_map(fig, out_path, dpi=200)
         finally:
             plt.close(fig)
         return Path(path), None

@@ -21,46 +21,11 @@ from typing import Any
 from rvanalytics.atomic import atomic_write_bytes, atomic_write_text
 from rvanalytics.report.manifest import read_report_manifest
 from rvanalytics.report.templating import render, texts
+from rvanalytics.report.themes import theme_name
 
 __all__ = ["COVERAGE_MAP_FILE", "Card", "build_gallery", "build_measures_page", "load_cards"]
 
 COVERAGE_MAP_FILE = "coverage_map.png"
-
-THEME_NAMES = {
-    "fi": {
-        "climate": "Ilmasto",
-        "energy": "Energia",
-        "transport": "Liikenne",
-        "waste": "Jätteet",
-        "circular_economy": "Kiertotalous",
-        "consumption": "Kulutus",
-        "land_use": "Maankäyttö",
-        "nature": "Luonto",
-        "water": "Vesi",
-        "procurement": "Hankinnat",
-        "cross_cutting": "Läpileikkaavat",
-    },
-    "en": {
-        "climate": "Climate",
-        "energy": "Energy",
-        "transport": "Transport",
-        "waste": "Waste",
-        "circular_economy": "Circular economy",
-        "consumption": "Consumption",
-        "land_use": "Land use",
-        "nature": "Nature",
-        "water": "Water",
-        "procurement": "Procurement",
-        "cross_cutting": "Cross-cutting",
-    },
-}
-
-
-def theme_name(theme: str | None, lang: str) -> str:
-    """Readable theme name (Finnish labels for known ids; otherwise the id with spaces)."""
-    if not theme:
-        return texts(lang)["no_theme"]
-    return THEME_NAMES.get(lang, {}).get(theme) or str(theme).replace("_", " ").capitalize()
 
 
 @dataclass

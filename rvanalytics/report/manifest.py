@@ -11,10 +11,12 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rvanalytics.atomic import atomic_write_text
-from rvanalytics.report.run import ReportResult
+
+if TYPE_CHECKING:
+    from rvanalytics.report.run import ReportResult
 
 __all__ = ["MANIFEST_FILE", "data_vintages", "read_report_manifest", "write_manifest"]
 

@@ -45,14 +45,16 @@ _STATUS_CLASSES = {
     "ahead": "good",
     "off_track": "bad",
     "off track": "bad",
-    "behind": "bad",
+    "behind": "warn",
     "not_met": "bad",
     "at_risk": "warn",
     "uncertain": "warn",
     "partly": "warn",
     "no_data": "none",
-    "unknown": "none",
+    "not_enough_data": "none",
+    "not enough data": "none",
     "not_assessable": "none",
+    "unknown": "none",
     "qualitative": "none",
 }
 
