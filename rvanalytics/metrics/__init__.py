@@ -27,6 +27,7 @@ from rvanalytics.metrics.summary import (
     ADDITIVE_INDICATORS,
     PER_CAPITA_PAIRS,
     all_metrics,
+    catalogue_rules,
     city_metrics,
 )
 from rvanalytics.metrics.targets import (
