@@ -147,15 +147,16 @@ def all_metrics(
     out["per_capita"] = per_capita(data, [i for i in add if i != "population"]) if "population" in present else pd.DataFrame()
     out["index"] = index_to_base(data, base_year)
     out["change"] = change_from_baseline(data, base_year)
-    out["cagr"] = cagr(data, *window)
+    span = window[1] > window[0]  # a panel of one year has no window for rates
+    out["cagr"] = cagr(data, *window) if span else pd.DataFrame()
     out["trend"] = trend(data, last_n_years=10)
     inds = sorted(present)
     out["ranks"] = rank_peers(data, municipalities, inds, ascending={i: _ascending(i, catalogue) for i in inds})
     pcs = {k: v for k, v in per_capita_pairs.items() if v[0] in present and "population" in present}
     out["aggregates"] = aggregate_areas(data, municipalities, add, per_capita=pcs)
     pressures = [i for i in ("ghg_hinku_total_kt", "ghg_alas_total_kt", "road_transport_energy_gwh") if i in present]
-    out["decoupling"] = (decoupling(data, *window, pressure=pressures) if pressures and "population" in present
-                         else pd.DataFrame())
+    out["decoupling"] = (decoupling(data, *window, pressure=pressures)
+                         if span and pressures and "population" in present else pd.DataFrame())
     out["freshness"] = data_freshness(data)
     out["missing"] = missing_share(data, municipalities["code"])
     return out
