@@ -160,6 +160,8 @@ def metrics_cmd(
             typer.echo(f"{head} {r.status} - level {_fmt(r.target_level)} {r.unit} by {r.target_year}; latest "
                        f"{_fmt(r.latest_value)} ({r.latest_year}); trajectory {_fmt(r.trajectory_linear)}; gap "
                        f"{_fmt(r.gap_pct)} %; required {_fmt(r.required_rate_pct)} %/yr; trend {_fmt(r.trend_pct)} %/yr")
+            if isinstance(r.note, str) and r.note:
+                typer.echo(f"    note: {r.note}")
     typer.echo(f"{len(result['city_metrics'])} city metric rows; use --out FILE.csv|.json for all of them")
 
 
