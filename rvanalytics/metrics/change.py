@@ -115,6 +115,11 @@ def theil_sen_matrix(years: np.ndarray, values: np.ndarray, alpha: float = 0.95)
     x = np.asarray(years, dtype="float64")
     y = np.asarray(values, dtype="float64")
     n_series, n_years = y.shape
+    # bound the memory of the pairwise-slope matrix (rows x n(n-1)/2 floats) to ~50 MB a chunk
+    chunk = max(1, int(6e6 // max(1, n_years * (n_years - 1) // 2)))
+    if n_series > chunk:
+        parts = [theil_sen_matrix(x, y[i:i + chunk], alpha) for i in range(0, n_series, chunk)]
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     i, j = np.triu_indices(n_years, k=1)
     dx = x[j] - x[i]
     slopes = (y[:, j] - y[:, i]) / dx[None, :]
