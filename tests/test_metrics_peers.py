@@ -243,3 +243,14 @@ def test_catalogue_rules_and_directions(munis: pd.DataFrame) -> None:
     assert pc == pytest.approx(15.0 * 1000 / 50.0)
     cm = city_metrics(p, munis, ["a"], catalogue=cat).set_index("indicator")
     assert cm.loc["tot", "rank_all"] == 5
+
+
+def test_theme_coverage_with_a_theme_map() -> None:
+    cat = pd.DataFrame({"indicator": ["ghg"], "theme": ["energy"]})
+    cities = pd.DataFrame({"code": ["a"]})
+    targets = pd.DataFrame({"city_code": ["a"], "theme": ["climate"]})
+    p = _p([("a", 2024, "ghg", 1.0)])
+    plain = theme_coverage(cat, cities, targets, p).set_index("theme")
+    assert plain.loc["energy", "has_data"] and not plain.loc["climate", "has_data"]
+    mapped = theme_coverage(cat, cities, targets, p, theme_map={"energy": ["energy", "climate"]}).set_index("theme")
+    assert mapped.loc["climate", "has_data"] and mapped.loc["climate", "has_target"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ def theme_coverage(
     panel: pd.DataFrame,
     *,
     themes: Sequence[str] | None = None,
+    theme_map: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """City x resource-wisdom theme: has indicator data / a target / the key measure / the key problem.
 
@@ -50,6 +51,10 @@ def theme_coverage(
         Long panel.
     themes : list of str, optional
         Themes (columns) to report; default: every theme in the catalogue and targets.
+    theme_map : mapping, optional
+        Catalogue theme -> profile theme(s), for when the catalogue and the profiles use
+        different theme vocabularies (e.g. ``{"energy": ["energy", "climate"]}``); a
+        catalogue theme not in the map keeps its own name.
 
     Returns
     -------
@@ -71,6 +76,8 @@ def theme_coverage(
     if "indicator" not in cat.columns:
         cat = cat.rename(columns={"id": "indicator"}) if "id" in cat.columns else cat.rename_axis("indicator").reset_index()
     check_columns(cat, ["indicator", "theme"], "the indicator catalogue")
+    if theme_map:
+        cat = cat.assign(theme=cat["theme"].map(lambda t: list(theme_map.get(t, [t])))).explode("theme")
     if themes is None:
         themes = sorted(set(cat["theme"].dropna()) | set(targets["theme"].dropna()))
     codes = list(dict.fromkeys(cities["code"]))
