@@ -45,7 +45,7 @@ def data_vintages(store: str | Path | None) -> dict[str, Any]:
         )
     meta = {
         k: manifest.get(k)
-        for k in ("created", "built", "version", "division_year", "offline")
+        for k in ("built_at", "package_version", "division_year", "offline")
         if k in manifest
     }
     return {"store": str(store) if store is not None else None, **meta, "sources": sources}

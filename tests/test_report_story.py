@@ -1,0 +1,168 @@
+"""Report sections in-process (no kernel): escaping, people only where published, missing data said plainly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rvanalytics.cities import CityProfile
+from rvanalytics.cities.load import targets_frame
+from rvanalytics.report import story as story_module
+from rvanalytics.report.story import CityStory, esc, fmt, html_table
+
+EVIL = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Everything the sections display, as HTML text (figures as a marker)."""
+    out: list[str] = []
+
+    def capture(obj: object) -> None:
+        data = getattr(obj, "data", obj)
+        out.append(data if isinstance(data, str) else "<figure>")
+
+    monkeypatch.setattr(story_module, "_display", capture)
+    return out
+
+
+def _profile() -> CityProfile:
+    return CityProfile.model_validate(
+        {
+            "city": {"code": "999", "size_class": "20–50k"},
+            "people": [
+                {
+                    "role": f"Director {EVIL}",
+                    "responsibility": "lead",
+                    "organisation": "City",
+                    "name": "Public Person",
+                    "email": "p@example.org",
+                    "publish": True,
+                },
+                {
+                    "role": "Planner",
+                    "responsibility": "data",
+                    "organisation": "City",
+                    "name": "Secret Person",
+                    "email": "s@example.org",
+                    "publish": False,
+                },
+            ],
+            "key_measure": {
+                "title": f"Bikes {EVIL}",
+                "description": "More bikes & buses",
+                "status": "started",
+                "themes": ["transport"],
+            },
+            "key_problem": {"unknown": f"Not stated {EVIL}"},
+            "targets": [
+                {
+                    "id": "t-cut",
+                    "theme": "climate",
+                    "indicator": "ghg_hinku_total_kt",
+                    "scope": "hinku",
+                    "kind": "pct_reduction",
+                    "baseline_year": 2010,
+                    "target_year": 2030,
+                    "target_value": 50,
+                    "source": {
+                        "title": f"Plan {EVIL}",
+                        "url": "https://example.org/plan",
+                        "quote": f"Halve {EVIL}",
+                    },
+                },
+                {
+                    "id": "t-waste",
+                    "theme": "waste",
+                    "indicator": None,
+                    "scope": "other",
+                    "kind": "rate",
+                    "target_year": 2030,
+                    "target_value": 65,
+                    "source": {"title": "Waste plan", "url": "https://example.org/waste"},
+                },
+            ],
+        }
+    )
+
+
+def _story(tmp_path: Path, panel: pd.DataFrame | None) -> CityStory:
+    profile = _profile()
+    key = pd.DataFrame({"code": ["999"], "name_fi": [f"Testilä {EVIL}"]})
+    return CityStory(
+        code="999",
+        lang="fi",
+        store=None,
+        out_dir=tmp_path,
+        name=f"Testilä {EVIL}",
+        key_row={"code": "999", "region_code": "12", "region_name_fi": "Pohjois-Karjala"},
+        profile=profile,
+        targets=targets_frame([profile], key),
+        panel=panel,
+    )
+
+
+def _panel() -> pd.DataFrame:
+    years = list(range(2010, 2021))
+    return pd.DataFrame(
+        {
+            "level": "municipality",
+            "code": "999",
+            "year": years,
+            "indicator": "ghg_hinku_total_kt",
+            "value": [
+                100.0 - 3 * (y - 2010) for y in years
+            ],  # 70 in 2020, below the straight path (75) "unit": "kt CO2e", "source": "hand-made",
+            "status": "",
+            "division_year": 2026,
+        }
+    )
+
+
+def test_sections_escape_profile_text_and_hide_unpublished_people(
+    tmp_path: Path, shown: list[str]
+) -> None:
+    s = _story(tmp_path, _panel())
+    s.header()
+    s.people()
+    s.key_sections()
+    s.targets_section()
+    page = "\n".join(shown)
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert "Public Person" in page and "Secret Person" not in page and "s@example.org" not in page
+    assert (
+        "Tavoitteelle ei ole valittu mittaria" in page
+    )  # the waste target has no indicator: said plainly
+    assert "<figure>" in page  # the climate target has a chart
+    assert (tmp_path / "figures" / "target-t-cut.png").is_file()
+    s.write_metrics()
+    metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
+    cut = next(t for t in metrics["targets"] if t["target_id"] == "t-cut")
+    assert (
+        cut["status"] == "on_track"
+    )  # 70 in 2020 against the straight path 100 (2010) -> 50 (2030): 75
+    assert cut["status_text"] == "tavoitepolulla"
+    waste = next(t for t in metrics["targets"] if t["target_id"] == "t-waste")
+    assert waste["status"] == "not_assessable" and waste["explanation"]
+    assert metrics["key_measure"]["title"] == f"Bikes {EVIL}"  # raw in JSON; the gallery escapes it
+
+
+def test_missing_panel_is_said_plainly(tmp_path: Path, shown: list[str]) -> None:
+    s = _story(tmp_path, None)
+    s.unavailable["panel"] = "no store"
+    s.indicators_section()
+    s.compare_section()
+    s.data_freshness()
+    page = "\n".join(shown)
+    assert page.count("Ei saatavilla") == 3
+    assert "<figure>" not in page
+
+
+def test_helpers() -> None:
+    assert esc(None) == "" and esc("a&b") == "a&amp;b"
+    assert html_table([["x"]], None) == "<table><tbody><tr><td>x</td></tr></tbody></table>"
+    assert fmt(None) == "–" and fmt(2.5, "fi", 1) == "2,5" and fmt(1500, "en") == "1,500"
