@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["rvanalytics.atomic", "rvanalytics.exceptions", "rvanalytics.catalogue", "rvanalytics.key",
-           "rvanalytics.mergers", "rvanalytics.download"]
+           "rvanalytics.mergers", "rvanalytics.download", "rvanalytics.themes"]
 
 
 @pytest.mark.parametrize("name", MODULES)
