@@ -20,8 +20,11 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
+from rvanalytics import metrics
 from rvanalytics.boundaries import load_municipalities, load_regions, read_boundaries
 from rvanalytics.catalogue import attribution, get_source
+from rvanalytics.cities import load_cities, validate_profiles
+from rvanalytics.cohort import select_cohort
 from rvanalytics.download import fetch
 from rvanalytics.exceptions import (
     DataFileError,
@@ -32,9 +35,14 @@ from rvanalytics.exceptions import (
     SourceUnavailableError,
     StoreError,
 )
+from rvanalytics.indicators import get_indicator, indicator_catalogue
 from rvanalytics.key import load_key, size_class
+from rvanalytics.maps import coverage_map, explore_map, indicator_map, save_map, small_multiples
 from rvanalytics.mergers import crosswalk, harmonise
-from rvanalytics.store import build_store, load_panel, read_manifest
+from rvanalytics.metrics import city_metrics, rank_peers, track_targets
+from rvanalytics.panel import build_panel, panel_status
+from rvanalytics.store import build_store, load_panel, read_manifest, store_summary
+from rvanalytics.themes import RESOURCE_WISDOM_THEMES
 
 __all__ = [
     "__version__",
@@ -48,6 +56,24 @@ __all__ = [
     "build_store",
     "load_panel",
     "read_manifest",
+    "store_summary",
+    "indicator_catalogue",
+    "get_indicator",
+    "build_panel",
+    "panel_status",
+    "load_cities",
+    "validate_profiles",
+    "metrics",
+    "track_targets",
+    "city_metrics",
+    "rank_peers",
+    "select_cohort",
+    "coverage_map",
+    "indicator_map",
+    "small_multiples",
+    "explore_map",
+    "save_map",
+    "RESOURCE_WISDOM_THEMES",
     "fetch",
     "get_source",
     "attribution",
