@@ -66,18 +66,34 @@ class PeakMemory:
         return self.peak / 2**20
 
 
-def floor_run(out: Path) -> float:
+def floor_run(out: Path, notebook: Path = EMPTY) -> float:
     import papermill as pm
 
     t0 = time.perf_counter()
     pm.execute_notebook(
-        str(EMPTY),
-        str(out / "empty.ipynb"),
+        str(notebook),
+        str(out / "floor.ipynb"),
         parameters={"city_code": "091"},
         kernel_name="python3",
         progress_bar=False,
     )
     return time.perf_counter() - t0
+
+
+def imports_notebook(out: Path) -> Path:
+    """The empty notebook plus the imports a report needs (splits the cost: imports vs work)."""
+    import nbformat
+
+    nb = nbformat.read(EMPTY, as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot\nimport rvanalytics.metrics\nimport rvanalytics.maps\n"
+            "from rvanalytics.report.story import CityStory"
+        )
+    )
+    path = out / "imports.ipynb"
+    nbformat.write(nb, path)
+    return path
 
 
 def main() -> None:
@@ -120,6 +136,10 @@ def main() -> None:
     floor = statistics.median(floors)
     print(
         f"\nfloor (empty notebook through papermill): median {floor:.2f} s  ({', '.join(f'{x:.2f}' for x in floors)})"
+    )
+    print(
+        "floor + the report's imports (pandas, geopandas, matplotlib, scipy, rvanalytics): median "
+        f"{statistics.median(with_imports):.2f} s = {statistics.median(with_imports) / floor:.2f}x floor"
     )
     print(
         f"machinery (empty notebook through run_report): median {statistics.median(machinery):.2f} s "
