@@ -136,6 +136,7 @@ def test_empty_geometry(tmp_path: Path):
         read_boundaries(path, year=2023)
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_no_crs(tmp_path: Path):
     gdf = gpd.GeoDataFrame({"kunta": ["091"], "nimi": ["Helsinki"]}, geometry=[_square(380_000, 6_670_000)])
     path = tmp_path / "nocrs.shp"
