@@ -349,14 +349,90 @@ def test_image_municipal_choropleth_slide(munis, regions, population):
 # ---------------------------------------------------------------- interactive
 
 
-def test_explore_map_needs_no_tiles(munis, population):
-    fmap = explore_map(munis, pop_of(population, 2022), title="Väestö", year=2022, highlight_codes=["091"])
-    html = fmap.get_root().render()
-    assert "tile.openstreetmap" not in html and "tiles" not in [c.__class__.__name__.lower() for c in fmap._children.values()]
-    assert "Helsinki" in html and "tietovuosi 2022" in html
-    assert explore_map(munis, highlight_codes=["091"], lang="sv").get_root().render().count("Helsingfors") >= 1
+def _without_leaflet(page: str) -> str:
+    """The page with the inlined Leaflet code cut out (its source holds a link to leafletjs.com
+    in a JavaScript string: the attribution, not something the page loads)."""
+    from rvanalytics.maps.interactive import leaflet_assets
+
+    js, css = leaflet_assets()
+    assert js in page and css in page
+    return page.replace(js, "").replace(css, "")
+
+
+def test_explore_map_is_self_contained(munis, population, tmp_path):
+    import html as html_lib
+    import json
+    import re
+
+    from rvanalytics.maps.interactive import OfflineMap, to_html
+
+    pop = pop_of(population, 2022)
+    fmap = explore_map(munis, pop.drop("837"), title="Väestö", unit="as.", year=2022, highlight_codes=["091"])
+    assert isinstance(fmap, OfflineMap)
+    page = to_html(fmap)
+    assert "Leaflet 1.9.3" in page and "L.geoJson" in page  # Leaflet inlined, and used
+    rest = _without_leaflet(page)
+    for bad in ('src="http', "src='http", 'href="http', "href='http", "//cdn", "url(http", "@import"):
+        assert bad not in rest, bad
+    assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
+    # every municipality is a feature; tooltips say name, value with unit and class
+    assert page.count('"code": "') == len(munis)
+    assert "Helsinki" in page and "Tampere" in page
+    assert json.dumps(format_number(pop["091"], "fi") + "\u00a0as.") in page  # "664 028 as."
+    assert json.dumps(["Kunta", "Koodi", "Väestö, 2022", "Luokka"]) in page
+    assert "Ei tietoa (1)" in page and "tietovuosi 2022" in page  # legend
+    assert "tile.openstreetmap" not in page and "tileLayer" not in rest
+    # JupyterLab shows _repr_html_ (an iframe with srcdoc): the same self-contained page
+    shown = html_lib.unescape(fmap._repr_html_())
+    assert "Leaflet 1.9.3" in shown and "//cdn" not in shown and 'src="http' not in _without_leaflet(shown)
+    # saving is atomic and writes the same page
+    out = fmap.save(tmp_path / "map.html")
+    assert out is None and [p.name for p in tmp_path.iterdir()] == ["map.html"]
+    assert "Leaflet 1.9.3" in (tmp_path / "map.html").read_text(encoding="utf-8")
+    with pytest.raises(RvanalyticsError, match=r"\.html"):
+        to_html(fmap, tmp_path / "map.png")
+
+
+def test_explore_map_boundaries_and_errors(munis, regions):
+    page = explore_map(munis, highlight_codes=["091"], lang="sv").get_root().render()
+    assert "Helsingfors" in page and "Stad i gruppen" in page and "Kommun" in page
+    page = explore_map(regions, {"01": 1.0, "02": 2.0}, k=2, lang="en", title="Test").get_root().render()
+    assert '"Region", "Code", "Test", "Class"' in page and "No data (17)" in page
     with pytest.raises(RvanalyticsError, match="not on the map"):
         explore_map(munis, highlight_codes=["999"])
+
+
+@pytest.mark.slow
+def test_explore_map_draws_offline_in_chromium(munis, population, tmp_path):
+    """Render the saved page in headless Chromium with every host unreachable: the municipalities are drawn."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    classes = classify(pop_of(population, 2022).to_numpy(), "quantiles", 5)
+    fmap = explore_map(munis, pop_of(population, 2022), classes=classes, title="Väestö", year=2022)
+    page = tmp_path / "map.html"
+    fmap.save(page)
+    shot = tmp_path / "shot.png"
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000", "--window-size=900,700",
+           f"--screenshot={shot}", page.as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=90, check=False)
+    if not shot.exists():
+        pytest.skip("chromium did not write a screenshot on this machine")
+    with Image.open(shot) as img:
+        rgb = np.asarray(img.convert("RGB"), dtype=float)
+    found = []
+    for col in classes.colors:  # fill opacity 0.85 over the white background
+        want = 0.85 * np.array(matplotlib.colors.to_rgb(col)) * 255 + 0.15 * 255
+        found.append(int((np.abs(rgb - want).max(axis=2) < 6).sum()))
+    assert all(n > 200 for n in found), found  # every class is drawn on a good number of pixels
 
 
 # ---------------------------------------------------------------- CLI
