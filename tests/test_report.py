@@ -125,6 +125,9 @@ def _cohort(out: Path) -> list[ReportResult]:
         _fake_report(out, "179", "Jyväskylä", "ok", ok_metrics, duration_s=3.0),
         _fake_report(out, "091", "Helsinki", "ok", unknown_metrics, duration_s=2.0),
         _fake_report(
+            out, "020", "Akaa", "ok", {"targets": [], "unavailable": {"profile": "no profile"}}
+        ),
+        _fake_report(
             out,
             "999",
             f"Broken {EVIL}",
@@ -153,6 +156,7 @@ def test_gallery_escapes_and_shows_error_card(tmp_path: Path) -> None:
     # target statuses at a glance
     assert "chip good" in html and "oikeassa suunnassa" in html and "chip none" in html
     assert "Tavoitteita ei ole kirjattu" in html  # Helsinki's empty target list said plainly
+    assert "Kunnalla ei ole profiilia" in html  # Akaa has no profile at all
 
 
 def test_measures_page_by_theme_and_escaped(tmp_path: Path) -> None:
@@ -180,7 +184,7 @@ def test_manifest_records_status_and_keeps_earlier_entries(tmp_path: Path) -> No
         timings={"batch_s": 1},
     )
     doc = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert doc["counts"] == {"ok": 2, "skipped": 0, "failed": 1}
+    assert doc["counts"] == {"ok": 3, "skipped": 0, "failed": 1}
     broken = next(r for r in doc["reports"] if r["city_code"] == "999")
     assert (broken["cell_index"], broken["ename"]) == (7, "KeyError")
     assert doc["data_vintages"]["sources"] == [] and "no store" in doc["data_vintages"]["problem"]
@@ -188,8 +192,8 @@ def test_manifest_records_status_and_keeps_earlier_entries(tmp_path: Path) -> No
     again = [ReportResult(city_code="091", name="Helsinki", folder="091-helsinki", status="ok")]
     write_manifest(tmp_path, again, parameters={}, store=None, timings={})
     doc = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert [r["city_code"] for r in doc["reports"]] == ["091", "179", "999"]
-    assert [r["this_run"] for r in doc["reports"]] == [True, False, False]
+    assert [r["city_code"] for r in doc["reports"]] == ["020", "091", "179", "999"]
+    assert [r["this_run"] for r in doc["reports"]] == [False, True, False, False]
 
 
 def test_gallery_with_coverage_map_and_without_reports(tmp_path: Path) -> None:

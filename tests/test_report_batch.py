@@ -146,7 +146,7 @@ def test_cli_exits_non_zero_when_a_report_failed(tmp_path: Path) -> None:
         str(tmp_path / "no-store"),
         "--no-coverage-map",
         "--jobs",
-        "2",
+        "1",
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output

@@ -139,6 +139,11 @@ def test_run_report_writes_folder_and_html_without_code(tmp_path: Path) -> None:
     assert "Traceback" not in html and "In&nbsp;[" not in html
     assert "data:image/png;base64" in html
     assert not list(tmp_path.glob(".*tmp"))  # the temporary folder was swapped in
+    from rvanalytics.report.files import current_umask
+
+    mask = current_umask()  # published files get ordinary modes, not mkstemp's 0600/0700
+    assert (folder / "report.html").stat().st_mode & 0o777 == 0o666 & ~mask
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~mask
     with pytest.raises(ReportError, match="language"):
         run_report("091", notebook=NOTEBOOKS / "good.ipynb", out_dir=tmp_path, lang="sv")
 

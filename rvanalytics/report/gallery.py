@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rvanalytics.atomic import atomic_write_bytes, atomic_write_text
+from rvanalytics.report.files import make_readable
 from rvanalytics.report.manifest import read_report_manifest
 from rvanalytics.report.templating import render, texts
 from rvanalytics.report.themes import theme_name
@@ -136,7 +137,10 @@ def build_gallery(
         version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
-    return atomic_write_text(out / "index.html", page)
+    make_readable(atomic_write_text(out / "index.html", page))
+    if (out / COVERAGE_MAP_FILE).is_file():
+        make_readable(out / COVERAGE_MAP_FILE)
+    return out / "index.html"
 
 
 def _entry(card: Card, which: str) -> dict[str, Any]:
@@ -190,7 +194,8 @@ def build_measures_page(out_dir: str | Path, *, lang: str = "fi") -> Path:
         version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
-    return atomic_write_text(out / "measures.html", page)
+    make_readable(atomic_write_text(out / "measures.html", page))
+    return out / "measures.html"
 
 
 def remove_coverage_map(out_dir: str | Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rvanalytics.atomic import atomic_write_text
+from rvanalytics.report.files import make_readable
 
 if TYPE_CHECKING:
     from rvanalytics.report.run import ReportResult
@@ -107,4 +108,5 @@ def write_manifest(
     }
     path = out / MANIFEST_FILE
     atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+    make_readable(path)
     return path

@@ -20,6 +20,7 @@ from rvanalytics.atomic import atomic_dir, atomic_write_text
 from rvanalytics.exceptions import ReportError
 from rvanalytics.report.execute import execute_notebook
 from rvanalytics.report.export import export_html
+from rvanalytics.report.files import make_readable
 from rvanalytics.report.inputs import inputs_hash, report_inputs
 from rvanalytics.report.naming import check_city_code, report_folder
 
@@ -348,4 +349,5 @@ def run_report(
         atomic_write_text(
             work / RESULT_FILE, json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
         )
+        make_readable(work)
     return result
