@@ -170,5 +170,7 @@ def test_cli_exits_non_zero_when_a_report_failed(tmp_path: Path) -> None:
     assert "1 unchanged" in ok.output
     both = runner.invoke(app, ["report", "091", "--cohort"])
     assert both.exit_code != 0
+    no_store = runner.invoke(app, ["report", "091", "--store", str(tmp_path / "missing-store"), "--out", str(tmp_path)])
+    assert no_store.exit_code != 0 and "data build" in str(no_store.exception)
     help_text = runner.invoke(app, ["report", "--help"])
     assert help_text.exit_code == 0 and "--cohort" in help_text.output

@@ -68,6 +68,10 @@ def report(
     from rvanalytics.report import run_batch
     from rvanalytics.report.coverage import make_coverage_map
 
+    if notebook is None:  # the city report needs a store: say so once, not in every report
+        from rvanalytics.store import read_manifest
+
+        read_manifest(store)  # StoreError with the fix (`rvanalytics data build`) when there is none
     chosen = sum([bool(cities), cohort, all_])
     if chosen != 1:
         raise ReportError(
