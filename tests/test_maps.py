@@ -190,9 +190,44 @@ def test_coverage_map_languages(munis, regions, population, lang):
 def test_coverage_map_region_labels_fit_inside(munis, regions, population):
     _, ax = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), year=2022, label_regions=True,
                            lang="fi")
-    italic = [t.get_text() for t in ax.texts if t.get_fontstyle() == "italic" and t.get_text() != "Ahvenanmaa"]
+    italic = [_one_line(t.get_text()) for t in ax.texts
+              if t.get_fontstyle() == "italic" and t.get_text() != "Ahvenanmaa"]
     assert "Lappi" in italic  # the largest region always has room for its name
     assert set(italic) <= set(regions["region_name_fi"])
+
+
+def _one_line(label: str) -> str:
+    return label.replace("-\n", "-").replace("\n", " ")
+
+
+@pytest.mark.parametrize(("lang", "size"), [("fi", "slide"), ("sv", "slide"), ("en", "a4")])
+def test_region_choropleth_names_every_region(regions, lang, size):
+    """Every region is named once, in (or, where it fits nowhere, just beside) itself; no two names overlap."""
+    from shapely.geometry import Point
+
+    from rvanalytics.maps.layout import short_name
+
+    values = {c: float(i) for i, c in enumerate(sorted(regions["region_code"]))}
+    fig, ax = choropleth(regions, values, lang=lang, size=size, year=2022, title="Test")
+    col = f"region_name_{lang}"
+    mainland = regions[regions["region_code"] != "21"]
+    names_ = [t for t in ax.texts if t.get_fontstyle() == "normal" and t.get_text() not in ("P", "N")
+              and "km" not in t.get_text() and t.get_text() != "0"]
+    shown = {_one_line(t.get_text()): t for t in names_}
+    expected = {n: n for n in mainland[col]} | {short_name(n): n for n in mainland[col]}
+    assert {expected[n] for n in shown} == set(mainland[col])  # all 18 mainland regions, Åland labelled apart
+    assert len(shown) == len(mainland)
+    assert ("Ahvenanmaa" if lang == "fi" else "Åland") in [t.get_text() for t in ax.texts]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in names_]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), "region names overlap"
+    geom = dict(zip(mainland[col], mainland.geometry, strict=True))
+    for label, t in shown.items():
+        assert geom[expected[label]].buffer(30_000).contains(Point(t.get_position())), label  # inside or just beside
+        assert t.get_fontsize() >= 6.0  # 0.8 x the smallest A4 size, for names that fit nowhere
 
 
 def test_coverage_map_on_given_axes(munis, regions, population):

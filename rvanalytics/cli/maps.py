@@ -93,6 +93,7 @@ def indicator_cmd(
     lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "fi",
     size: Annotated[str, typer.Option("--size", help=_SIZE_HELP)] = "slide",
     label_cohort: Annotated[bool, typer.Option("--label-cohort/--no-label-cohort", help="Name the cohort cities on a municipal map.")] = False,
+    region_names: Annotated[bool, typer.Option("--region-names/--no-region-names", help="Name every region on a region map (default: on).")] = True,
     dpi: Annotated[int, typer.Option("--dpi", help="PNG resolution (at least 200).")] = 200,
     store: Annotated[Path | None, typer.Option("--store", help="Data store (default: RVANALYTICS_STORE or the cache).")] = None,
 ) -> None:
@@ -132,7 +133,8 @@ def indicator_cmd(
         label_codes = [c for c in codes if c in set(munis["code"])]
     fig, _ = indicator_map(panel, indicator, year, municipalities=munis, regions=regions, level=level, scheme=scheme,
                            k=k, bins=[float(b) for b in bins.split(",")] if bins else None, diverging=diverging,
-                           lang=lang, size=size, label_codes=label_codes)
+                           lang=lang, size=size, label_codes=label_codes,
+                           label_regions=region_names if level == "region" else None)
     path = save_map(fig, out, dpi=dpi)
     n_missing = int(rows["value"].isna().sum())
     typer.echo(f"wrote {path} ({indicator}, {year}, {level}; {len(rows)} values, {n_missing} missing)")

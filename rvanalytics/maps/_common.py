@@ -137,7 +137,9 @@ def _wrap(line: str, width_in: float, fontsize: float, *, bold: bool = False) ->
 
     lines: list[str] = []
     current = ""
-    for word in line.split():
+    for word in line.split(" "):  # not at no-break spaces ("74,4\u00a0%")
+        if not word:
+            continue
         candidate = f"{current} {word}" if current else word
         if current and width(candidate) > width_in:
             lines.append(current)

@@ -326,8 +326,10 @@ def choropleth(
     source_year : int, optional
         Year for the attribution when it differs from ``year``.
     label_regions : bool, optional
-        Write region names where they fit inside the region (default: on for
-        region maps, off for municipal maps).
+        Name every region on a region map (default: on): inside the region at
+        the centre of its largest inscribed circle, on two lines or in a smaller
+        font (or a short form, "Eg. Finland") where needed, just beside it where it
+        fits nowhere; names never overlap. Åland is labelled separately.
 
     Returns
     -------
@@ -390,12 +392,18 @@ def choropleth(
     if label_regions and not municipal:
         reg_names = names(g, lang, key)
         keep = g[key] != layout.ALAND_REGION_CODE  # Åland has its own label
-        layout.label_inside(ax, g.geometry[keep], [reg_names[c] for c in g[key][keep]], fontsize=st.small)
+        _label_regions(ax, g[keep], [reg_names[c] for c in g[key][keep]], st)
     level = text("municipalities" if municipal else "regions", lang)
     page.legend(_legend_handles(classes, counts, n_missing, lang, digits, n_missing > 0),
                 title=f"{unit} ({level})" if unit else level.capitalize())
     page.decorate(g, lang, source_year or year)
     return page.fig, ax
+
+
+def _label_regions(ax: Axes, g, labels: Sequence[str], st: layout.Style) -> None:
+    """Name every region inside itself (two lines or a smaller font where needed)."""
+    layout.label_inside(ax, g.geometry, labels, fontsize=st.region_label, min_fontsize=st.region_label_min,
+                        fontstyle="normal", color="#111111", force=True)
 
 
 def _label_inset(inset_ax: Axes, g, lang: str, fontsize: float) -> None:
@@ -490,7 +498,7 @@ def small_multiples(
         ax.set_title(str(y), fontsize=st.subtitle, fontweight="bold")
         axes.append(ax)
     layout.add_north_arrow(axes[0], xy=(0.12, 0.80), lang=lang, fontsize=st.small)
-    layout.add_scale_bar(axes[0], xy=(0.03, 0.60), fraction=0.25, fontsize=st.small * 0.85)
+    layout.add_scale_bar(axes[0], xy=(0.03, 0.60), fraction=0.3, fontsize=st.small)
     head = text("years_title", lang, title=title, first=years[0], last=years[-1]) if len(years) > 1 else \
         text("year_title", lang, title=title, year=years[0])
     fig.text(0.02, 0.975, head, fontsize=st.title, fontweight="bold", ha="left", va="top")
@@ -558,6 +566,7 @@ def indicator_map(
     label_codes: Sequence[str] = (),
     ax: Axes | None = None,
     inset: bool | None = None,
+    label_regions: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Map one indicator of the panel for one year (what ``rvanalytics map indicator`` draws).
 
@@ -574,7 +583,7 @@ def indicator_map(
         ``level="municipality"``, ``regions`` for ``level="region"`` (and drawn as
         borders on municipal maps when given).
     level : {"municipality", "region"}
-    scheme, k, bins, diverging, cmap, lang, size, label_codes, ax, inset
+    scheme, k, bins, diverging, cmap, lang, size, label_codes, ax, inset, label_regions
         As in :func:`choropleth`. Without ``cmap``, an indicator whose catalogue
         direction says lower is better gets ``YlOrRd`` (high = red).
 
@@ -610,5 +619,5 @@ def indicator_map(
         gdf, rows[["code", "value"]], scheme=scheme, k=k, bins=bins, diverging=diverging, cmap=cmap, unit=unit,
         title=meta["name"], year=year, lang=lang, ax=ax, size=size, inset=inset,
         regions=regions if level == "municipality" else None,
-        label_codes=label_codes if level == "municipality" else (),
+        label_codes=label_codes if level == "municipality" else (), label_regions=label_regions,
     )

@@ -19,8 +19,10 @@ Examples
 ...                                box(350000, 6700000, 400000, 6750000)], crs=3067)
 >>> m = explore_map(g, {"001": 1.5, "002": 3.0}, unit="t", title="Päästöt", year=2022, k=2)
 >>> html = to_html(m)
->>> "https://" in html, "Leaflet 1.9.3" in html, "B-kunta" in html
-(False, True, True)
+>>> "<script src=" in html, "<link " in html, "//cdn" in html  # nothing is loaded
+(False, False, False)
+>>> "Leaflet 1.9.3" in html, "B-kunta" in html  # Leaflet inlined, the features embedded
+(True, True)
 """
 
 from __future__ import annotations

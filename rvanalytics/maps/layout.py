@@ -49,6 +49,8 @@ __all__ = [
     "add_scale_bar",
     "batch_draw",
     "label_inside",
+    "short_name",
+    "wrap_name",
     "new_frame",
     "place_labels",
     "save_map",
@@ -78,11 +80,15 @@ class Style:
     label: float
     small: float
     attribution: float
+    region_label: float = 12.0
+    region_label_min: float = 9.0
 
 
 STYLES: dict[str, Style] = {
-    "slide": Style(title=28, subtitle=18, legend=16, label=14, small=12, attribution=11),
-    "a4": Style(title=18, subtitle=12.5, legend=11, label=10, small=8.5, attribution=8),
+    "slide": Style(title=28, subtitle=19, legend=19, label=14, small=12, attribution=11, region_label=14,
+                   region_label_min=10.5),
+    "a4": Style(title=18, subtitle=12.5, legend=11, label=10, small=8.5, attribution=8, region_label=10,
+                region_label_min=7.5),
 }
 
 
@@ -346,6 +352,8 @@ def place_labels(
     fontweight: str = "bold",
     marker_pt: float = 6.0,
     center_first: bool = False,
+    avoid: Sequence = (),
+    color: str = "black",
 ) -> list:
     """Place text labels next to points so that they do not overlap (greedy search).
 
@@ -354,7 +362,8 @@ def place_labels(
     an already placed label, another point, an obstacle axes (e.g. the inset) or
     the edge of the axes; far spots get a leader line. If no spot is free the
     least-overlapping one is used. ``center_first`` first tries the label centred
-    on its point (for large polygons, e.g. in the inset). Returns the annotation artists.
+    on its point (for large polygons, e.g. in the inset); ``avoid`` are artists
+    already on the map (e.g. other labels). Returns the annotation artists.
 
     Examples
     --------
@@ -378,6 +387,7 @@ def place_labels(
     m = marker_pt * scale
     taken: list[Bbox] = [Bbox.from_bounds(px - m / 2, py - m / 2, m, m) for px, py in pts_px]
     taken += [o.get_window_extent(renderer) for o in obstacles]
+    taken += [a.get_window_extent(renderer) for a in avoid]  # e.g. labels written before
     artists = []
     n_markers = len(points)  # a centred label may cover point markers, not other labels or obstacles
     candidates = [(0.0, (0.0, 0.0))] if center_first else []
@@ -390,7 +400,7 @@ def place_labels(
             va = "bottom" if dy > 0.1 else "top" if dy < -0.1 else "center"
             ann = ax.annotate(label, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
                               fontsize=fontsize, fontweight=fontweight, zorder=40, path_effects=halo,
-                              annotation_clip=False)
+                              annotation_clip=False, color=color)
             bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
             overlap = sum(_overlap_area(bb, t) for j, t in enumerate(taken) if not (dist == 0 and j < n_markers))
             outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
@@ -409,7 +419,7 @@ def place_labels(
             ann.remove()
             ann = ax.annotate(label, (x, y), xytext=ann.xyann, textcoords="offset points", ha=ann.get_ha(),
                               va=ann.get_va(), fontsize=fontsize, fontweight=fontweight, zorder=40,
-                              path_effects=halo, annotation_clip=False,
+                              path_effects=halo, annotation_clip=False, color=color,
                               arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.9,
                                           "shrinkA": 0, "shrinkB": 3})
         taken.append(bb)
@@ -417,9 +427,51 @@ def place_labels(
     return artists
 
 
-def label_inside(ax: Axes, geoms, labels: Sequence[str], *, fontsize: float = 10, avoid: Sequence = ()) -> list:
-    """Write each label centred in its polygon (grey italic), only where it fits inside the
-    polygon and does not hit the artists or axes in ``avoid``. Returns the texts written."""
+def wrap_name(name: str) -> str:
+    """Break a long place name onto two lines at its middle-most hyphen or space.
+
+    Examples
+    --------
+    >>> wrap_name("Pohjois-Pohjanmaa")
+    'Pohjois-\\nPohjanmaa'
+    >>> wrap_name("Mellersta Österbotten")
+    'Mellersta\\nÖsterbotten'
+    >>> wrap_name("Lappi")
+    'Lappi'
+    """
+    cuts = [i for i, ch in enumerate(name) if ch in "- " and 0 < i < len(name) - 1]
+    if not cuts:
+        return name
+    i = min(cuts, key=lambda j: abs(len(name) / 2 - j))
+    return name[: i + 1] + "\n" + name[i + 1 :] if name[i] == "-" else name[:i] + "\n" + name[i + 1 :]
+
+
+def label_inside(
+    ax: Axes,
+    geoms,
+    labels: Sequence[str],
+    *,
+    fontsize: float = 10,
+    min_fontsize: float | None = None,
+    avoid: Sequence = (),
+    force: bool = False,
+    fontstyle: str = "italic",
+    color: str = "#333333",
+    fontweight: str = "normal",
+    min_inside: float = 0.96,
+) -> list:
+    """Write each label in its polygon, at the centre of its largest inscribed circle.
+
+    Each label tries, from ``fontsize`` down to ``min_fontsize``, one line and
+    then two lines (:func:`wrap_name`), and takes the first version that lies
+    inside the polygon (at least ``min_inside`` of its box) and does not hit an
+    earlier label or the artists/axes in ``avoid``. Small polygons are done first
+    so that they get the room they need. Without ``force`` a label that fits
+    nowhere is left out; with ``force`` it is then written, after all labels that
+    fit, where it hits no other label (down to 0.8 × ``min_fontsize``, partly
+    outside its polygon if need be), or where it overlaps least.
+    Returns the texts written (in the order of ``labels``; None where left out).
+    """
     from shapely.geometry import box
 
     fig = ax.figure
@@ -430,20 +482,90 @@ def label_inside(ax: Axes, geoms, labels: Sequence[str], *, fontsize: float = 10
         if isinstance(a, Axes):
             _settle(a, renderer)
         taken.append(a.get_window_extent(renderer))
-    written = []
-    halo = [pe.withStroke(linewidth=2.5, foreground="white")]
-    for geom, label, (x, y) in zip(geoms, labels, label_points(geoms), strict=True):
-        t = ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, fontstyle="italic", color="#333333",
-                    zorder=35, path_effects=halo)
-        bb = t.get_window_extent(renderer)
-        corners = ax.transData.inverted().transform([[bb.x0, bb.y0], [bb.x1, bb.y1]])
-        fits = geom.buffer(3000).contains(box(*corners[0], *corners[1]))
-        if not fits or any(bb.overlaps(o) for o in taken):
-            t.remove()
-        else:
+    halo = [pe.withStroke(linewidth=3.0 if fontstyle == "normal" else 2.5, foreground="white")]
+    small = min_fontsize if min_fontsize is not None else fontsize
+    sizes = [fontsize]
+    while sizes[-1] * 0.88 >= small - 1e-9:
+        sizes.append(sizes[-1] * 0.88)
+    if sizes[-1] > small:
+        sizes.append(small)
+    geoms = list(geoms)
+    anchors = label_points(geoms)
+    pad = 2.0 * fig.dpi / 72.0  # keep 2 pt between labels (their halos)
+    written: list = [None] * len(geoms)
+    order = sorted(range(len(geoms)), key=lambda j: geoms[j].area)
+    # first every label that fits; then (with force) the others, where they hit nothing
+    for final in (False, True) if force else (False,):
+        for i in order:
+            if written[i] is not None:
+                continue
+            geom = geoms[i]
+            names_ = list(dict.fromkeys([labels[i], short_name(labels[i])]))  # the full name at any size first
+            spots = [anchors[i], *_inner_points(geom)]
+            if final:  # also just beside the anchor, partly outside the polygon
+                ax0, ay0 = anchors[i]
+                step = 0.25 * (geom.area ** 0.5)
+                spots += [(ax0 + k * step * dx, ay0 + k * step * dy) for k in (1, 2) for dx, dy in _DIRECTIONS]
+            tries = [(fs, txt, xy) for n in names_ for fs in (sizes + [0.9 * sizes[-1], 0.8 * sizes[-1]] if final else sizes)
+                     for txt in dict.fromkeys((n, wrap_name(n))) for xy in spots]
+            best = None
+            for fs, txt, (x, y) in tries:
+                t = ax.text(x, y, txt, ha="center", va="center", fontsize=fs, fontstyle=fontstyle, color=color,
+                            fontweight=fontweight, zorder=35, path_effects=halo, linespacing=1.0)
+                bb = t.get_window_extent(renderer).padded(pad)
+                (x0, y0), (x1, y1) = ax.transData.inverted().transform([[bb.x0, bb.y0], [bb.x1, bb.y1]])
+                shape = box(x0, y0, x1, y1)
+                inside = geom.intersection(shape).area / shape.area if shape.area else 0.0
+                clash = sum(_overlap_area(bb, o) for o in taken)
+                cost = (clash > 0, clash, max(min_inside - inside, 0.0))
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, t, bb)
+                else:
+                    t.remove()
+                if cost == (False, 0.0, 0.0):
+                    break
+            assert best is not None
+            cost, t, bb = best
+            if cost != (False, 0.0, 0.0) and not final:
+                t.remove()
+                continue
             taken.append(bb)
-            written.append(t)
+            written[i] = t
     return written
+
+
+_SHORT = (("Egentliga ", "Eg. "), ("Mellersta ", "Mell. "))
+
+
+def short_name(name: str) -> str:
+    """A shorter form of a long region name for tight spots (Swedish "Egentliga" → "Eg.").
+
+    Examples
+    --------
+    >>> short_name("Egentliga Tavastland")
+    'Eg. Tavastland'
+    """
+    for long, short in _SHORT:
+        name = name.replace(long, short)
+    return name
+
+
+def _inner_points(geom, n: int = 16) -> list[tuple[float, float]]:
+    """Up to ``n`` other label anchors well inside ``geom`` (its largest part): points of
+    a grid, those furthest from the boundary first."""
+    import shapely
+
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    minx, miny, maxx, maxy = part.bounds
+    xs, ys = np.meshgrid(np.linspace(minx, maxx, 12)[1:-1], np.linspace(miny, maxy, 12)[1:-1])
+    pts = shapely.points(xs.ravel(), ys.ravel())
+    inside = pts[shapely.contains(part, pts)]
+    if len(inside) == 0:
+        return []
+    depth = shapely.distance(part.exterior, inside)
+    return [(p.x, p.y) for p in inside[np.argsort(-depth)][:n]]
 
 
 def _settle(ax: Axes, renderer) -> None:
