@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 import folium
 import numpy as np
@@ -87,7 +88,7 @@ class _Raw(Element):
         super().__init__()
         self._content = content
 
-    def render(self, **kwargs) -> str:  # noqa: ARG002 - branca's signature
+    def render(self, **kwargs) -> str:
         return self._content
 
 
@@ -100,8 +101,8 @@ class OfflineMap(folium.Map):
     Background tiles are still possible (``tiles=``) but need network.
     """
 
-    default_js: list[tuple[str, str]] = []
-    default_css: list[tuple[str, str]] = []
+    default_js: ClassVar[list[tuple[str, str]]] = []
+    default_css: ClassVar[list[tuple[str, str]]] = []
 
     def render(self, **kwargs) -> None:
         """Add the inlined Leaflet code to the page header, then render the map."""

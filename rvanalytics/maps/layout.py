@@ -49,12 +49,12 @@ __all__ = [
     "add_scale_bar",
     "batch_draw",
     "label_inside",
-    "short_name",
-    "wrap_name",
     "new_frame",
     "place_labels",
     "save_map",
     "set_extent",
+    "short_name",
+    "wrap_name",
 ]
 
 #: Figure sizes in inches.
