@@ -1,18 +1,27 @@
 """What a report depends on, hashed, so an unchanged report is not run again.
 
 A report's inputs are: the notebook file, the store's ``manifest.json`` (which changes
-with every store build), the city's profile file(s), the parameters (language,
-timeout excluded) and the package version. Any change gives a new fingerprint.
+with every store build), the city's profile file(s), the parameters (language; not the
+output folder or the timeout), the package version and a hash of the package's code,
+templates and catalogues. Any change gives a new fingerprint.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["file_sha256", "inputs_hash", "profile_files", "report_inputs", "store_manifest_path"]
+__all__ = [
+    "file_sha256",
+    "inputs_hash",
+    "package_sha256",
+    "profile_files",
+    "report_inputs",
+    "store_manifest_path",
+]
 
 MISSING = "missing"
 
@@ -73,7 +82,29 @@ def report_inputs(
         "profile_sha256": {p.name: file_sha256(p) for p in profiles},
         "parameters": {k: parameters[k] for k in sorted(parameters) if k != "out_dir"},
         "package_version": __version__,
+        "package_sha256": package_sha256(),
     }
+
+
+@functools.lru_cache(maxsize=1)
+def package_sha256() -> str:
+    """One SHA-256 over the package's code, templates and data catalogues.
+
+    A development checkout keeps its version number while its code changes; this hash
+    makes any change of the report code (or of the metrics it calls) re-run the reports.
+    Computed once per process (about 150 small files).
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if (
+            path.is_file()
+            and path.suffix in {".py", ".j2", ".css", ".yaml", ".yml", ".json", ".csv"}
+            and "__pycache__" not in path.parts
+        ):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def inputs_hash(inputs: dict[str, Any]) -> str:

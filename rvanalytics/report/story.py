@@ -20,6 +20,7 @@ import datetime as dt
 import html
 import json
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -216,6 +217,72 @@ ATTRIBUTION = {
     "Finland (boundaries), Finnish Environment Institute Syke (ALas emissions), THL Sotkanet (population). "
     "Licence CC BY 4.0.",
 }
+
+
+#: Finnish wording of :func:`rvanalytics.metrics.track_targets` reasons and notes (English kept otherwise).
+_REASONS_FI: list[tuple[str, str]] = [
+    (r"^no numeric target value$", "tavoitteella ei ole numeerista arvoa"),
+    (r"^no indicator is given for this target$", "tavoitteelle ei ole valittu mittaria"),
+    (r"^no data for indicator (\S+) for this city$", "mittarista {0} ei ole kunnan tietoja"),
+    (
+        r"^no data for indicator (\S+) in the baseline year (\d+) for this city.*$",
+        "mittarista {0} ei ole kunnan tietoa lähtövuodelta {1}",
+    ),
+    (r"^baseline value given without a baseline year$", "lähtötaso on annettu ilman lähtövuotta"),
+    (
+        r"^no baseline year: .*$",
+        "lähtövuotta ei ole kerrottu, joten prosenttitavoitetta ei voi muuttaa tasoksi",
+    ),
+    (r"^no data after the baseline year (\d+)$", "lähtövuoden {0} jälkeen ei ole tietoja"),
+    (
+        r"^latest value \((\d+)\) older than (\d+) years before (\d+)$",
+        "viimeisin arvo ({0}) on yli {1} vuotta vanhempi kuin {2}",
+    ),
+    (
+        r"^target scope (\S+) differs from data scope (\S+)$",
+        "tavoitteen laskentatapa ({0}) on eri kuin aineiston ({1})",
+    ),
+    (
+        r"^numbers computed on the data's scope, for orientation only$",
+        "luvut on laskettu aineiston laskentatavalla vain suuntaa antaviksi",
+    ),
+    (
+        r"^target year (\d+) has passed \(latest data (\d+)\)$",
+        "tavoitevuosi {0} on mennyt (viimeisin tieto {1})",
+    ),
+    (r"^the current trend does not reach the target$", "nykytrendillä tavoitetta ei saavuteta"),
+    (
+        r"^no baseline year stated; trajectory starts at the first year with data \((\d+)\)$",
+        "lähtövuotta ei ole kerrottu; polku alkaa ensimmäisestä vuodesta, jolta on tietoa ({0})",
+    ),
+    (
+        r"^target year not after the baseline year: no trajectory$",
+        "tavoitevuosi ei ole lähtövuoden jälkeen: ei polkua",
+    ),
+]
+
+
+def reason_text(text: str, lang: str) -> str:
+    """A metrics reason or note (``;``-separated parts) in the report language.
+
+    Examples
+    --------
+    >>> reason_text("no data for indicator ghg_hinku_total_kt for this city", "fi")
+    'mittarista ghg_hinku_total_kt ei ole kunnan tietoja'
+    >>> reason_text("something new", "fi")
+    'something new'
+    """
+    if lang != "fi":
+        return text
+    out = []
+    for part in (p.strip() for p in str(text).split(";")):
+        for pattern, finnish in _REASONS_FI:
+            m = re.match(pattern, part)
+            if m:
+                part = finnish.format(*m.groups())
+                break
+        out.append(part)
+    return "; ".join(out)
 
 
 def esc(value: object) -> str:
@@ -647,10 +714,10 @@ class CityStory:
             parts.append(self.t("projected", year=int(float(row["projected_year"]))))
         reason = row.get("reason")
         if reason and not (isinstance(reason, float) and math.isnan(reason)):
-            parts.append(str(reason))
+            parts.append(reason_text(str(reason), self.lang).capitalize())
         note = row.get("note")
         if note and not (isinstance(note, float) and math.isnan(note)):
-            parts.append(str(note))
+            parts.append(reason_text(str(note), self.lang).capitalize())
         return status, words, " ".join(p.rstrip(".") + "." for p in parts) or None
 
     def targets_section(self) -> None:
