@@ -4,7 +4,8 @@ All maps are drawn in EPSG:3067 with north up, a Helsinki-region inset, Åland
 labelled, a scale bar, a north arrow and the attribution line with the data
 year; texts in Finnish, Swedish or English. Every map function takes
 ``ax=None`` and returns ``(fig, ax)``; :func:`save_map` writes PNG (≥ 200 dpi),
-SVG or PDF atomically.
+SVG or PDF atomically; :func:`explore_map` makes an interactive map that works
+offline (:func:`to_html` writes it).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rvanalytics.maps.choropleth import (
 )
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
 from rvanalytics.maps.i18n import LANGUAGES
-from rvanalytics.maps.interactive import explore_map
+from rvanalytics.maps.interactive import OfflineMap, explore_map, to_html
 from rvanalytics.maps.layout import SIZES, save_map
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "SCHEMES",
     "SIZES",
     "Classes",
+    "OfflineMap",
     "choropleth",
     "classify",
     "coverage_map",
@@ -35,4 +37,5 @@ __all__ = [
     "indicator_map",
     "save_map",
     "small_multiples",
+    "to_html",
 ]
