@@ -12,6 +12,17 @@ from pathlib import Path
 __all__ = ["atomic_path", "atomic_write_text", "atomic_write_bytes", "atomic_dir"]
 
 
+def _default_mode(directory: bool = False) -> int:
+    """Permissions a normally created file (0666) or folder (0777) would get under the umask.
+
+    ``tempfile`` creates private files (0600) and folders (0700); a report or store must be
+    readable like any other output, so the final file gets the usual mode.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``target``, on error it is removed.
@@ -32,6 +43,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, target)
     finally:
         if tmp.exists():
@@ -64,6 +76,7 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
+        os.chmod(tmp, _default_mode(directory=True))
         if target.exists():
             old = target.with_name(f".{target.name}.old")
             if old.exists():

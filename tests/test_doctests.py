@@ -28,3 +28,20 @@ def test_store_examples(store, monkeypatch):
     for module in (rvanalytics.boundaries, rvanalytics.store):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0 and result.attempted > 0
+
+
+def test_atomic_writes_get_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from rvanalytics.atomic import atomic_dir, atomic_write_text
+
+    umask = os.umask(0o022)
+    try:
+        path = atomic_write_text(tmp_path / "report.html", "<p>ok</p>")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        with atomic_dir(tmp_path / "store") as tmp:
+            (tmp / "x").write_text("1")
+        assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o755
+    finally:
+        os.umask(umask)
