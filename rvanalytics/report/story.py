@@ -82,6 +82,8 @@ TEXT: dict[str, dict[str, str]] = {
         "latest": "Viimeisin vuosi",
         "years": "Vuosia",
         "value": "Viimeisin arvo",
+        "trend": "Muutos %/v",
+        "trend_note": "Muutos %/v: vankka trendi (Theil–Sen, logaritminen) kunkin sarjan viimeisten kymmenen vuoden ajalta, suluissa 90 %:n luottamusväli; vähintään viisi vuotta tarvitaan.",
         "source": "Lähde",
         "sources": "Lähteet ja menetelmä",
         "not_available": "Ei saatavilla: {what}.",
@@ -149,6 +151,8 @@ TEXT: dict[str, dict[str, str]] = {
         "latest": "Latest year",
         "years": "Years",
         "value": "Latest value",
+        "trend": "Change %/yr",
+        "trend_note": "Change %/yr: robust trend (Theil–Sen on log values) over each series' last ten years, 90 % interval in brackets; at least five years are needed.",
         "source": "Source",
         "sources": "Sources and method",
         "not_available": "Not available: {what}.",
@@ -329,8 +333,8 @@ def fmt(value: object, lang: str = "fi", digits: int | None = None) -> str:
 
     Examples
     --------
-    >>> fmt(1234567.891, "fi", 1), fmt(0.25, "en", 2), fmt(float("nan"))
-    ('1\\u202f234\\u202f567,9', '0.25', '–')
+    >>> fmt(1234567.891, "fi", 1), fmt(0.25, "en", 2), fmt(float("nan")), fmt(-1.5, "fi", 1)
+    ('1\\u202f234\\u202f567,9', '0.25', '–', '\\u22121,5')
     """
     try:
         x = float(value)  # type: ignore[arg-type]
@@ -342,7 +346,7 @@ def fmt(value: object, lang: str = "fi", digits: int | None = None) -> str:
         digits = 0 if abs(x) >= 100 else (1 if abs(x) >= 10 else 2)
     text = f"{x:,.{digits}f}"
     if lang == "fi":
-        text = text.replace(",", "\u202f").replace(".", ",")
+        text = text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
     return text
 
 
@@ -1251,25 +1255,59 @@ class CityStory:
             n=("year", "nunique"),
             source=("source", "first"),
         )
-        rows = [
-            [self.indicator_name(i), int(r["first"]), int(r["latest"]), int(r["n"]), r["source"]]
-            for i, r in g.iterrows()
-        ]
-        _html(
-            html_table(
-                rows,
-                [
-                    self.t("indicator"),
-                    self.t("first"),
-                    self.t("latest"),
-                    self.t("years"),
-                    self.t("source"),
-                ],
-                numeric=[1, 2, 3],
+        trends = self._trends(mine)
+        latest = mine.sort_values("year").groupby("indicator").last()
+        rows = []
+        for i, r in g.iterrows():
+            tr = trends.get(i)
+            trend_text = (
+                f"{fmt(tr[0], self.lang, 1)} ({fmt(tr[1], self.lang, 1)} … {fmt(tr[2], self.lang, 1)})"
+                if tr is not None
+                else "–"
             )
-        )
+            value = f"{fmt(latest.loc[i, 'value'], self.lang)} {latest.loc[i, 'unit']}"
+            rows.append(
+                [
+                    self.indicator_name(i),
+                    int(r["first"]),
+                    int(r["latest"]),
+                    int(r["n"]),
+                    value,
+                    trend_text,
+                    r["source"],
+                ]
+            )
+        header = [
+            self.t("indicator"),
+            self.t("first"),
+            self.t("latest"),
+            self.t("years"),
+            self.t("value"),
+            self.t("trend"),
+            self.t("source"),
+        ]
+        _html(html_table(rows, header, numeric=[1, 2, 3, 4, 5]))
+        _html(f'<p class="missing">{esc(self.t("trend_note"))}</p>')
         self.metrics["data_years"] = {
             i: [int(r["first"]), int(r["latest"])] for i, r in g.iterrows()
+        }
+
+    def _trends(self, rows: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
+        """Theil–Sen trend (% a year, 90 % interval) of each series over its last ten years."""
+        try:
+            from rvanalytics.metrics import trend
+        except ImportError as err:
+            self.unavailable.setdefault("trends", f"{type(err).__name__}: {err}")
+            return {}
+        t = trend(rows, last_n_years=10)
+        t = t.dropna(subset=["annual_pct"])
+        return {
+            str(r.indicator): (
+                float(r.annual_pct),
+                float(r.annual_pct_low),
+                float(r.annual_pct_high),
+            )
+            for r in t.itertuples(index=False)
         }
 
     def sources(self) -> None:
