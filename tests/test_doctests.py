@@ -45,3 +45,13 @@ def test_atomic_writes_get_normal_permissions(tmp_path):
         assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o755
     finally:
         os.umask(umask)
+
+
+def test_report_lines_do_not_bridge_missing_years():
+    import numpy as np
+
+    from rvanalytics.report.story import contiguous_runs, gap_broken
+
+    years, values = gap_broken([1990, 2005, 2006, 2007], [6.0, 5.0, 4.0, 3.0])
+    assert np.isnan(values[1]) and years[1] == 1990.5 and len(values) == 5
+    assert contiguous_runs([2006, 1990, 2005, 2008]) == [[1990], [2005, 2006], [2008]]

@@ -798,7 +798,7 @@ class CityStory:
 
         fig, ax = plt.subplots(figsize=(10, 4.2))
         ax.plot(
-            data["year"], data["value"], marker="o", ms=4, lw=2.2, color="#0b5d7a", label=self.name
+            *gap_broken(data["year"], data["value"]), marker="o", ms=4, lw=2.2, color="#0b5d7a", label=self.name
         )
         if tracked is not None:
             by = _int_or_none(tracked.get("baseline_year"))
@@ -935,13 +935,21 @@ class CityStory:
         labels = [self.sector_label(i) for i in order]
         fig, ax = plt.subplots(figsize=(12, 5.2))
         colors = plt.get_cmap("tab20").colors
-        ax.stackplot(
-            complete.index,
-            [complete[c] for c in order],
-            labels=labels,
-            colors=colors[: len(order)],
-            alpha=0.9,
-        )
+        for number, run in enumerate(contiguous_runs(complete.index)):
+            part = complete.loc[run]
+            if len(run) == 1:  # a lone year (1990) is a stacked bar, not an area to bridge
+                bottom = 0.0
+                for column, color in zip(order, colors, strict=False):
+                    ax.bar(run, part[column], bottom=bottom, width=0.8, color=color, alpha=0.9)
+                    bottom = bottom + part[column].to_numpy()
+                continue
+            ax.stackplot(
+                part.index,
+                [part[c] for c in order],
+                labels=labels if not ax.get_legend_handles_labels()[1] else (),
+                colors=colors[: len(order)],
+                alpha=0.9,
+            )
         ax.set_title(f"{self.t('sectors')} ({rows['unit'].iloc[0]})", fontsize=14)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=12)
@@ -974,20 +982,19 @@ class CityStory:
         for ax, ind in zip(axes.flat, indicators, strict=False):
             d = self.series(ind).dropna(subset=["value"])
             ax.plot(
-                d["year"], d["value"], marker="o", ms=3, lw=2.2, color="#0b5d7a", label=self.name
+                *gap_broken(d["year"], d["value"]), marker="o", ms=3, lw=2.2, color="#0b5d7a", label=self.name
             )
             if self.is_rate(ind):
                 if region:
                     r = self.series(ind, level="region", code=str(region)).dropna(subset=["value"])
                     if len(r):
                         ax.plot(
-                            r["year"], r["value"], lw=1.6, color="#8a5a00", label=str(region_name)
+                            *gap_broken(r["year"], r["value"]), lw=1.6, color="#8a5a00", label=str(region_name)
                         )
                 c = self.series(ind, level="country", code="SSS").dropna(subset=["value"])
                 if len(c):
                     ax.plot(
-                        c["year"],
-                        c["value"],
+                        *gap_broken(c["year"], c["value"]),
                         lw=1.6,
                         ls="--",
                         color="#55606a",
@@ -1349,6 +1356,37 @@ class CityStory:
             path, json.dumps(self.metrics, indent=2, ensure_ascii=False, default=_json_default)
         )
         return path
+
+
+def gap_broken(years: Any, values: Any) -> tuple[Any, Any]:
+    """Years and values with a missing point between non-consecutive years.
+
+    A line must not bridge years without data (Syke's series jump from 1990 to 2005).
+
+    Examples
+    --------
+    >>> gap_broken([1990, 2005, 2006], [1.0, 2.0, 3.0])[1].tolist()
+    [1.0, nan, 2.0, 3.0]
+    """
+    import numpy as np
+
+    y = np.asarray(years, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if len(y) < 2:
+        return y, v
+    breaks = np.flatnonzero(np.diff(y) > 1)
+    return np.insert(y, breaks + 1, y[breaks] + 0.5), np.insert(v, breaks + 1, np.nan)
+
+
+def contiguous_runs(years: Any) -> list[list[int]]:
+    """Runs of consecutive years, e.g. ``[1990], [2005, …, 2024]``."""
+    runs: list[list[int]] = []
+    for year in sorted(int(y) for y in years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
 
 
 def _is_number(value: object) -> bool:
