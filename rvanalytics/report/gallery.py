@@ -185,10 +185,20 @@ def build_measures_page(out_dir: str | Path, *, lang: str = "fi") -> Path:
 
     out = Path(out_dir)
     cards = load_cards(out)
+    groups = measures_by_theme(cards, lang)
+    # Why a measure or problem is unknown is usually the same text for many cities: a footnote each.
+    reasons: list[str] = []
+    for group in groups:
+        for row in group["rows"]:
+            for item in (row["measure"], row["problem"]):
+                reason = (item or {}).get("unknown_reason")
+                if item and not item.get("known") and reason and reason not in reasons:
+                    reasons.append(reason)
     page = render(
         "measures.html.j2",
         lang=lang,
-        groups=measures_by_theme(cards, lang),
+        groups=groups,
+        reasons=reasons,
         n_cards=len(cards),
         t=texts(lang),
         version=__version__,
