@@ -20,7 +20,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-from rvanalytics import metrics
+from rvanalytics import metrics, report
 from rvanalytics.boundaries import load_municipalities, load_regions, read_boundaries
 from rvanalytics.catalogue import attribution, get_source
 from rvanalytics.cities import load_cities, validate_profiles
@@ -37,10 +37,11 @@ from rvanalytics.exceptions import (
 )
 from rvanalytics.indicators import get_indicator, indicator_catalogue
 from rvanalytics.key import load_key, size_class
-from rvanalytics.maps import coverage_map, explore_map, indicator_map, save_map, small_multiples
+from rvanalytics.maps import coverage_map, explore_map, indicator_map, save_map, small_multiples, to_html
 from rvanalytics.mergers import crosswalk, harmonise
 from rvanalytics.metrics import city_metrics, rank_peers, track_targets
 from rvanalytics.panel import build_panel, panel_status
+from rvanalytics.report import run_batch, run_report
 from rvanalytics.store import build_store, load_panel, read_manifest, store_summary
 from rvanalytics.themes import RESOURCE_WISDOM_THEMES
 
@@ -73,6 +74,10 @@ __all__ = [
     "small_multiples",
     "explore_map",
     "save_map",
+    "to_html",
+    "report",
+    "run_report",
+    "run_batch",
     "RESOURCE_WISDOM_THEMES",
     "fetch",
     "get_source",
