@@ -107,3 +107,13 @@ def test_real_store_every_cohort_city(store: Path, tmp_path: Path) -> None:
     assert len({t["city_code"] for t in doc["targets"]}) == 10
     for t in doc["targets"]:
         assert (t["status"] is None) != (t["reason"] is None) or t["status"] == "not enough data"
+    # Theme coverage on the resource-wisdom themes: every city x every theme; the emission
+    # targets count under "climate", the recycling targets under consumption/materials/waste.
+    from rvanalytics.themes import RESOURCE_WISDOM_THEMES
+
+    cov = {(row["code"], row["theme"]): row for row in doc["theme_coverage"]}
+    assert len(cov) == 10 * len(RESOURCE_WISDOM_THEMES)
+    assert cov[("167", "climate")]["has_data"] and cov[("167", "climate")]["has_target"]
+    assert cov[("091", "climate")]["has_target"] and not cov[("091", "climate")]["has_data"]
+    assert cov[("179", "consumption_materials_waste")]["has_target"]
+    assert cov[("179", "water")]["has_target"] is False and cov[("179", "water")]["has_key_measure"] is None

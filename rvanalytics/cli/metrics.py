@@ -87,7 +87,22 @@ def compute(codes: list[str] | None = None, *, store: Path | None = None, cities
     metrics = city_metrics(panel, munis, chosen, indicators=inds, since=since, catalogue=_catalogue())
     names = dict(zip(profiles.cities["code"], profiles.cities["name_fi"]))
     metrics.insert(1, "city_name", metrics["code"].map(names))
-    return {"targets": tracked, "city_metrics": metrics, "thresholds": asdict(th)}
+    result = {"targets": tracked, "city_metrics": metrics, "thresholds": asdict(th)}
+    catalogue = _catalogue()
+    if catalogue is not None:
+        from rvanalytics.metrics import theme_coverage
+        from rvanalytics.themes import RESOURCE_WISDOM_THEMES, rw_theme
+
+        # Catalogue and profiles use different theme words: compare them on the resource-wisdom themes.
+        chosen_targets = profiles.targets[profiles.targets["city_code"].isin(chosen)]
+        result["theme_coverage"] = theme_coverage(
+            catalogue.assign(theme=catalogue["theme"].map(rw_theme)),
+            profiles.cities[profiles.cities["code"].isin(chosen)],
+            chosen_targets.assign(theme=chosen_targets["theme"].map(rw_theme)),
+            panel,
+            themes=list(RESOURCE_WISDOM_THEMES),
+        )
+    return result
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -109,6 +124,8 @@ def write(result: dict[str, Any], out: Path) -> list[Path]:
     if suffix == ".json":
         doc = {"thresholds": result["thresholds"], "targets": _records(result["targets"]),
                "city_metrics": _records(result["city_metrics"])}
+        if "theme_coverage" in result:
+            doc["theme_coverage"] = _records(result["theme_coverage"])
         atomic_write_text(out, json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         return [out]
     if suffix == ".csv":
@@ -118,7 +135,13 @@ def write(result: dict[str, Any], out: Path) -> list[Path]:
             targets.to_csv(tmp, index=False)
         with atomic_path(second) as tmp:
             result["city_metrics"].to_csv(tmp, index=False)
-        return [out, second]
+        written = [out, second]
+        if "theme_coverage" in result:
+            third = out.with_name(out.stem + "_theme_coverage.csv")
+            with atomic_path(third) as tmp:
+                result["theme_coverage"].to_csv(tmp, index=False)
+            written.append(third)
+        return written
     raise RvanalyticsError(f"--out {out}: unknown format {suffix!r}. Fix: end the file name in .csv or .json")
 
 
