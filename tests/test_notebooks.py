@@ -94,6 +94,33 @@ def test_city_report_content(city_batch, report_store: Path) -> None:
             assert person.name not in html
 
 
+def _visible_text(page: str) -> str:
+    """The text a reader sees: no tags, scripts, styles or attributes (links, image names)."""
+    import html as html_module
+    import re
+
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_finnish_report_has_no_english_from_our_code(city_batch, report_store: Path) -> None:
+    from rvanalytics.indicators import indicator_catalogue
+    from rvanalytics.store import load_panel
+
+    catalogue = indicator_catalogue()
+    ids = set(catalogue["id"] if "id" in catalogue.columns else catalogue.index)
+    sources = set(load_panel(report_store, level=None)["source"].dropna().astype(str))
+    for folder in ("167-joensuu", "091-helsinki"):
+        text = _visible_text(
+            (city_batch.out_dir / folder / "report.html").read_text(encoding="utf-8")
+        )
+        assert "asukas" in text  # the units are there, in Finnish
+        for word in ("persons", "/person", "inhabitant", "not available", "no data"):
+            assert word not in text, f"{folder}: English {word!r} in a Finnish report"
+        leaked = sorted(i for i in ids | sources if i in text)
+        assert not leaked, f"{folder}: code identifiers shown to the reader: {leaked}"
+
+
 def test_city_report_pages_render(city_batch, tmp_path: Path) -> None:
     from test_report_render import CHROMIUM, page_problems, screenshot
 

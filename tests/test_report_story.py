@@ -166,3 +166,57 @@ def test_helpers() -> None:
     assert esc(None) == "" and esc("a&b") == "a&amp;b"
     assert html_table([["x"]], None) == "<table><tbody><tr><td>x</td></tr></tbody></table>"
     assert fmt(None) == "–" and fmt(2.5, "fi", 1) == "2,5" and fmt(1500, "en") == "1,500"
+
+
+def test_reasons_and_units_in_the_report_language() -> None:
+    from rvanalytics.report.story import reason_text, unit_text
+
+    names = {"ghg_hinku_total_kt": "Päästöt yhteensä"}.get
+    fi = reason_text("no data for indicator ghg_hinku_total_kt for this city", "fi", names)
+    assert fi == "mittarista Päästöt yhteensä ei ole kunnan tietoja"
+    scope = reason_text(
+        "target scope city_inventory differs from data scope hinku; "
+        "numbers computed on the data's scope, for orientation only",
+        "fi",
+    )
+    assert "city_inventory" not in scope and "hinku;" not in scope and "oma inventaario" in scope
+    en = reason_text("no data for indicator ghg_hinku_total_kt for this city", "en", lambda i: "Total")
+    assert "ghg_hinku_total_kt" not in en and "Total" in en
+    assert unit_text("t CO2e/person", "fi") == "t CO2e/asukas"
+    assert unit_text("persons", "fi") == "henkeä"
+    assert unit_text("MWh/person", "fi") == "MWh/asukas" and unit_text("kt CO2e", "fi") == "kt CO2e"
+    assert unit_text("t CO2e/person", "en") == "t CO2e/person"
+
+
+@pytest.mark.parametrize(
+    ("lang", "foreign"),
+    [("fi", ["persons", "/person", "pop_test"]), ("en", ["henkeä", "asukas", "pop_test"])],
+)
+def test_data_table_units_and_names_in_the_report_language(
+    tmp_path: Path, shown: list[str], lang: str, foreign: list[str]
+) -> None:
+    s = _story(tmp_path, None)
+    s.lang = lang
+    s.panel = pd.DataFrame(
+        {
+            "level": "municipality",
+            "code": "999",
+            "year": [2020, 2021],
+            "indicator": "pop_test",
+            "value": [100.0, 101.0],
+            "unit": "persons",
+            "source": "sotkanet_population",
+            "status": "",
+            "division_year": 2026,
+        }
+    )
+    s.catalogue = pd.DataFrame(
+        {"id": ["pop_test"], "name_fi": ["Väkiluku"], "name_en": ["Population"]}
+    )
+    s.data_freshness()
+    page = "\n".join(shown)
+    assert ("Väkiluku" if lang == "fi" else "Population") in page
+    assert ("henkeä" if lang == "fi" else "persons") in page
+    for word in foreign:
+        assert word not in page, f"{word!r} in a {lang} report"
+    assert "sotkanet_population" not in page and "THL Sotkanet" in page

@@ -32,7 +32,7 @@ import pandas as pd
 from rvanalytics.atomic import atomic_write_text
 from rvanalytics.exceptions import RvanalyticsError
 
-__all__ = ["CityStory", "TEXT", "esc", "html_table"]
+__all__ = ["CityStory", "TEXT", "esc", "html_table", "reason_text", "unit_text"]
 
 #: Texts of the report in Finnish and English.
 TEXT: dict[str, dict[str, str]] = {
@@ -70,6 +70,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sectors": "Kasvihuonekaasupäästöt sektoreittain (Hinku-laskenta)",
         "years_left_out": "Vuodet, joilta osa sektoreista puuttuu, on jätetty pois: {years}.",
         "no_panel": "Indikaattoriaineistoa ei ole saatavilla.",
+        "no_rate_for_map": "kunnalle ei ole asukasta kohden laskettua mittaria, jolla olisi tietoja",
+        "part_key": "kuntaluokitusavain",
+        "part_profile": "kaupungin profiili",
+        "part_panel": "indikaattoriaineisto",
+        "part_catalogue": "mittariluettelo",
+        "part_target tracking": "tavoitteiden seuranta",
+        "part_regional aggregates": "maakunta- ja koko maan luvut",
+        "part_trends": "trendit",
         "compare": "Vertailu maakuntaan, kokoluokkaan ja koko maahan",
         "map": "Sijainti kartalla",
         "key": "Avaintoimi ja avainongelma",
@@ -139,6 +147,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sectors": "Greenhouse-gas emissions by sector (Hinku rules)",
         "years_left_out": "Years with a sector missing are left out: {years}.",
         "no_panel": "No indicator data are available.",
+        "no_rate_for_map": "no per-capita indicator with data for this city",
+        "part_key": "municipality key",
+        "part_profile": "city profile",
+        "part_panel": "indicator data",
+        "part_catalogue": "indicator catalogue",
+        "part_target tracking": "target tracking",
+        "part_regional aggregates": "region and country figures",
+        "part_trends": "trends",
         "compare": "Compared with the region, the size class and the country",
         "map": "On the map",
         "key": "Key measure and key problem",
@@ -223,6 +239,73 @@ ATTRIBUTION = {
 }
 
 
+#: Publishers of the store's sources in Finnish (English as recorded in the store manifest).
+PUBLISHER_FI = {
+    "Statistics Finland": "Tilastokeskus",
+    "National Land Survey of Finland": "Maanmittauslaitos",
+    "Finnish Environment Institute Syke": "Suomen ympäristökeskus Syke",
+    "THL Sotkanet (from Statistics Finland population statistics)": "THL Sotkanet (Tilastokeskuksen väestötilastosta)",
+}
+
+#: Titles of the store's sources in Finnish, by source id (unknown ids keep the recorded title).
+SOURCE_TITLE_FI = {
+    "statfi_municipality_key": "Kuntaluokitusavaimet 2013–2026 (kunta_1_VVVV0101 ja vastaavuustaulukot)",
+    "nls_kuntajako_4500k": "Hallinnollinen aluejako 1:4 500 000, kunnat (kuntajako_4500k)",
+    "statfi_wfs_kunta4500k": "Kuntarajat 1:4 500 000 (Tilastointialueet, kunta4500k)",
+    "nls_maakuntajako_4500k": "Hallinnollinen aluejako 1:4 500 000, maakunnat (maakuntajako_4500k)",
+    "sotkanet_population": "Väkiluku 31.12. kunnittain 2000–2022 (Sotkanet-indikaattori 127)",
+    "syke_alas_road_transport": "ALas 1.1 tieliikenteen päästöt, energiankulutus ja ajosuorite kunnittain 2005–2018 (LIPASTO)",
+    "syke_alas_hinku_north_karelia": "ALas-kasvihuonekaasupäästöt Hinku-sektoreittain, Pohjois-Karjalan kunnat, 1990 ja 2005–2024",
+    "syke_alas_regions": "ALas-päästöt maakunnittain: yhteensä, asukasta kohden ja väkiluku, 1990 ja 2005–2024",
+    "statfin_pxweb_11re": "11re – Väestö iän (1-v.) ja sukupuolen mukaan alueittain 1972–2025 (StatFin PxWeb API v1)",
+}
+
+#: Short source names for the "source" column of the data table, by source id.
+SOURCE_SHORT = {
+    "fi": {
+        "sotkanet_population": "THL Sotkanet",
+        "statfin_pxweb_11re": "Tilastokeskus (StatFin 11re)",
+        "syke_alas_road_transport": "Syke ALas 1.1 (tieliikenne)",
+        "syke_alas_hinku_north_karelia": "Syke ALas (Hinku, Pohjois-Karjala)",
+        "syke_alas_regions": "Syke ALas (maakunnat)",
+    },
+    "en": {
+        "sotkanet_population": "THL Sotkanet",
+        "statfin_pxweb_11re": "Statistics Finland (StatFin 11re)",
+        "syke_alas_road_transport": "Syke ALas 1.1 (road transport)",
+        "syke_alas_hinku_north_karelia": "Syke ALas (Hinku, North Karelia)",
+        "syke_alas_regions": "Syke ALas (regions)",
+    },
+}
+
+#: English words of the recorded vintages in Finnish.
+_VINTAGE_FI = [
+    (r"\brecorded\b", "tallennettu"),
+    (r"\bpublished ~", "julkaistu n. "),
+    (r"\bpublished\b", "julkaistu"),
+    (r"\bpreliminary\b", "ennakkotieto"),
+    (r"\bupdated\b", "päivitetty"),
+    (r"\bdata to\b", "tiedot"),
+    (r"\brelease\b", "julkaisu"),
+    (r"\band\b", "ja"),
+]
+
+
+def vintage_text(text: object, lang: str) -> str:
+    """A recorded vintage in the report language.
+
+    Examples
+    --------
+    >>> vintage_text("ALas release 2026 (1990, 2005-2024; 2024 preliminary)", "fi")
+    'ALas julkaisu 2026 (1990, 2005-2024; 2024 ennakkotieto)'
+    """
+    out = "" if text is None else str(text)
+    if lang == "fi":
+        for pattern, words in _VINTAGE_FI:
+            out = re.sub(pattern, words, out)
+    return out
+
+
 #: Finnish wording of :func:`rvanalytics.metrics.track_targets` reasons and notes (English kept otherwise).
 _REASONS_FI: list[tuple[str, str]] = [
     (r"^no numeric target value$", "tavoitteella ei ole numeerista arvoa"),
@@ -243,9 +326,14 @@ _REASONS_FI: list[tuple[str, str]] = [
         "viimeisin arvo ({0}) on yli {1} vuotta vanhempi kuin {2}",
     ),
     (
-        r"^target scope (\S+) differs from data scope (\S+)$",
+        r"^target scope (\S+) differs from data scope (\S+?)(?: \(status given with allow_scope_mismatch\))?$",
         "tavoitteen laskentatapa ({0}) on eri kuin aineiston ({1})",
     ),
+    (
+        r"^target level 0 or below: no constant rate reaches it$",
+        "tavoitetaso on nolla tai alle: vakiovauhtinen muutos ei saavuta sitä",
+    ),
+    (r"^see required_change_per_year$", "katso tarvittava vuosimuutos"),
     (
         r"^numbers computed on the data's scope, for orientation only$",
         "luvut on laskettu aineiston laskentatavalla vain suuntaa antaviksi",
@@ -266,27 +354,93 @@ _REASONS_FI: list[tuple[str, str]] = [
 ]
 
 
-def reason_text(text: str, lang: str) -> str:
+#: Inventory scopes of targets and data in words (:data:`rvanalytics.metrics.targets._GHG_SCOPES`).
+SCOPE_TEXT = {
+    "fi": {
+        "hinku": "Hinku-laskenta",
+        "alas_total": "ALas-kokonaispäästöt",
+        "city_inventory": "kaupungin oma inventaario",
+        "consumption_based": "kulutusperusteinen",
+        "unknown": "tuntematon",
+    },
+    "en": {
+        "hinku": "Hinku rules",
+        "alas_total": "all ALas emissions",
+        "city_inventory": "the city's own inventory",
+        "consumption_based": "consumption-based",
+        "unknown": "unknown",
+    },
+}
+
+_REASONS_EN: list[tuple[str, str]] = [
+    (r"^no data for indicator (\S+) for this city$", "no data for this city on the indicator {0}"),
+    (
+        r"^no data for indicator (\S+) in the baseline year (\d+) for this city.*$",
+        "no data for this city on the indicator {0} in the baseline year {1}",
+    ),
+    (
+        r"^target scope (\S+) differs from data scope (\S+?)(?: \(status given with allow_scope_mismatch\))?$",
+        "the target counts emissions by {0}, the data by {1}",
+    ),
+    (r"^see required_change_per_year$", "see the annual change needed"),
+]
+
+
+def reason_text(
+    text: str, lang: str, names: Callable[[str], str] | None = None
+) -> str:
     """A metrics reason or note (``;``-separated parts) in the report language.
+
+    Indicator ids are replaced by ``names(id)`` (the indicator's name in the report
+    language) and scope ids by words, so no identifier of the code reaches the page.
 
     Examples
     --------
-    >>> reason_text("no data for indicator ghg_hinku_total_kt for this city", "fi")
-    'mittarista ghg_hinku_total_kt ei ole kunnan tietoja'
+    >>> reason_text("no data for indicator ghg_hinku_total_kt for this city", "fi",
+    ...             names=lambda i: "päästöt yhteensä")
+    'mittarista päästöt yhteensä ei ole kunnan tietoja'
+    >>> reason_text("target scope city_inventory differs from data scope hinku", "en")
+    "the target counts emissions by the city's own inventory, the data by Hinku rules"
     >>> reason_text("something new", "fi")
     'something new'
     """
-    if lang != "fi":
-        return text
+    lang = lang if lang in SCOPE_TEXT else "en"
+    table = _REASONS_FI if lang == "fi" else _REASONS_EN
+    scopes = SCOPE_TEXT[lang]
     out = []
     for part in (p.strip() for p in str(text).split(";")):
-        for pattern, finnish in _REASONS_FI:
+        for pattern, words in table:
             m = re.match(pattern, part)
             if m:
-                part = finnish.format(*m.groups())
+                groups = list(m.groups())
+                if "scope" in pattern:
+                    groups = [scopes.get(g, g) for g in groups]
+                elif names is not None and groups and "indicator" in pattern:
+                    groups[0] = names(groups[0])
+                part = words.format(*groups)
                 break
         out.append(part)
     return "; ".join(out)
+
+
+def unit_text(unit: object, lang: str) -> str:
+    """A panel unit in the report language (``persons`` → ``henkeä``, ``/person`` → ``/asukas``).
+
+    Examples
+    --------
+    >>> unit_text("t CO2e/person", "fi"), unit_text("persons", "fi"), unit_text("kt CO2e", "fi")
+    ('t CO2e/asukas', 'henkeä', 'kt CO2e')
+    >>> unit_text("km/person", "en"), unit_text(None, "fi")
+    ('km/person', '')
+    """
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return ""
+    text = str(unit)
+    if lang == "fi":
+        text = re.sub(r"\bpersons\b", "henkeä", text)
+        text = re.sub(r"/\s*(person|inhabitant|capita)\b", "/asukas", text)
+        text = re.sub(r"\bper cent\b|\bpercent\b", "%", text)
+    return text
 
 
 def esc(value: object) -> str:
@@ -490,6 +644,10 @@ class CityStory:
         """Report text ``key`` in the report language, with ``fields`` filled in (not escaped)."""
         return TEXT[self.lang][key].format(**fields)
 
+    def part_name(self, part: str) -> str:
+        """A part of the report's inputs ("panel", "target tracking", …) in the report language."""
+        return TEXT[self.lang].get(f"part_{part}", part)
+
     def note_unavailable(self, what: str, reason: str | None = None) -> None:
         """Show a plain 'not available' note and record it for ``metrics.json``."""
         if reason:
@@ -560,7 +718,9 @@ class CityStory:
             f"<p>{esc(self.t('subtitle', code=self.code, region=region, date=date))}</p>"
         )
         if self.unavailable:
-            items = "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in self.unavailable.items())
+            items = "".join(
+                f"<li>{esc(self.part_name(k))}: {esc(v)}</li>" for k, v in self.unavailable.items()
+            )
             _html(
                 f'<div class="missing"><p>{esc(self.t("some_unavailable"))}</p><ul>{items}</ul></div>'
             )
@@ -693,7 +853,7 @@ class CityStory:
             STATUS_TEXT[self.lang].get(status, status) if status else self.t("status_unavailable")
         )
         parts = []
-        unit = row.get("unit") or ""
+        unit = unit_text(row.get("unit"), self.lang)
         if _is_number(row.get("latest_value")):
             parts.append(
                 self.t(
@@ -718,10 +878,10 @@ class CityStory:
             parts.append(self.t("projected", year=int(float(row["projected_year"]))))
         reason = row.get("reason")
         if reason and not (isinstance(reason, float) and math.isnan(reason)):
-            parts.append(reason_text(str(reason), self.lang).capitalize())
+            parts.append(_capital(reason_text(str(reason), self.lang, self.indicator_name)))
         note = row.get("note")
         if note and not (isinstance(note, float) and math.isnan(note)):
-            parts.append(reason_text(str(note), self.lang).capitalize())
+            parts.append(_capital(reason_text(str(note), self.lang, self.indicator_name)))
         return status, words, " ".join(p.rstrip(".") + "." for p in parts) or None
 
     def targets_section(self) -> None:
@@ -830,7 +990,7 @@ class CityStory:
                         color="#a8231b",
                         label=self.t("trajectory"),
                     )
-        unit = str(data["unit"].iloc[-1]) if "unit" in data.columns else ""
+        unit = unit_text(data["unit"].iloc[-1], self.lang) if "unit" in data.columns else ""
         ax.set_title(f"{self.indicator_name(indicator)} ({unit})", fontsize=14)
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
@@ -888,7 +1048,7 @@ class CityStory:
             _html(f'<p class="missing">{esc(self.t("no_panel"))}</p>')
             return
         if self.catalogue is None:
-            self.note_unavailable("indicator catalogue", self.unavailable.get("catalogue"))
+            self.note_unavailable(self.t("part_catalogue"), self.unavailable.get("catalogue"))
         sectors = [i for i in indicators if i.startswith("ghg_hinku_sector_")]
         if len(sectors) >= 2:
             self.sectors_figure(sectors)
@@ -950,7 +1110,7 @@ class CityStory:
                 colors=colors[: len(order)],
                 alpha=0.9,
             )
-        ax.set_title(f"{self.t('sectors')} ({rows['unit'].iloc[0]})", fontsize=14)
+        ax.set_title(f"{self.t('sectors')} ({unit_text(rows['unit'].iloc[0], self.lang)})", fontsize=14)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=12)
         ax.legend(fontsize=10, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
@@ -1000,7 +1160,7 @@ class CityStory:
                         color="#55606a",
                         label=self.t("country"),
                     )
-            unit = str(d["unit"].iloc[-1]) if len(d) else ""
+            unit = unit_text(d["unit"].iloc[-1], self.lang) if len(d) else ""
             ax.set_title(textwrap.fill(f"{self.indicator_name(ind)} ({unit})", 44), fontsize=13)
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
@@ -1173,7 +1333,7 @@ class CityStory:
             if best is None or n > best[2]:
                 best = (ind, year, n)
         if best is None:
-            self.note_unavailable(self.t("map"), "no per-capita indicator with data for this city")
+            self.note_unavailable(self.t("map"), self.t("no_rate_for_map"))
             return
         ind, year, _ = best
         try:
@@ -1185,7 +1345,7 @@ class CityStory:
         d = p.loc[(p["indicator"] == ind) & (p["level"] == "municipality") & (p["year"] == year)]
         values = d.set_index("code")["value"]
         values = values[values.index.isin(set(munis["code"]))]
-        unit = str(d["unit"].iloc[0]) if len(d) else ""
+        unit = unit_text(d["unit"].iloc[0], self.lang) if len(d) else ""
         lang = self.lang if self.lang in ("fi", "en") else "en"
         fig, _ = choropleth(
             munis,
@@ -1272,7 +1432,7 @@ class CityStory:
                 if tr is not None
                 else "–"
             )
-            value = f"{fmt(latest.loc[i, 'value'], self.lang)} {latest.loc[i, 'unit']}"
+            value = f"{fmt(latest.loc[i, 'value'], self.lang)} {unit_text(latest.loc[i, 'unit'], self.lang)}"
             rows.append(
                 [
                     self.indicator_name(i),
@@ -1281,7 +1441,7 @@ class CityStory:
                     int(r["n"]),
                     value,
                     trend_text,
-                    r["source"],
+                    self.source_short(r["source"]),
                 ]
             )
         header = [
@@ -1326,9 +1486,9 @@ class CityStory:
             manifest = read_manifest(self.store)
             rows = [
                 [
-                    s.get("title") or s.get("id"),
-                    s.get("publisher"),
-                    s.get("vintage"),
+                    self.source_title(s),
+                    self.publisher_text(s.get("publisher")),
+                    vintage_text(s.get("vintage"), self.lang),
                     s.get("licence"),
                 ]
                 for s in manifest.get("sources", [])
@@ -1346,6 +1506,37 @@ class CityStory:
         _html(
             f"<p>{esc(ATTRIBUTION[self.lang])}</p><p>{esc(self.t('method', division=self.division_year))}</p>"
         )
+
+    def publisher_text(self, publisher: object) -> str:
+        """A publisher's name in the report language."""
+        text = "" if publisher is None else str(publisher)
+        return PUBLISHER_FI.get(text, text) if self.lang == "fi" else text
+
+    def source_title(self, source: dict[str, Any]) -> str:
+        """A store source's title in the report language (the recorded title when not translated)."""
+        sid = str(source.get("id") or "")
+        if self.lang == "fi" and sid in SOURCE_TITLE_FI:
+            return SOURCE_TITLE_FI[sid]
+        return str(source.get("title") or sid)
+
+    def source_short(self, source_id: object) -> str:
+        """Short name of a panel source id for the data table (publisher from the manifest if unknown)."""
+        sid = str(source_id)
+        short = SOURCE_SHORT.get(self.lang, {}).get(sid)
+        if short:
+            return short
+        if not hasattr(self, "_publishers"):
+            self._publishers: dict[str, str] = {}
+            try:
+                from rvanalytics.store import read_manifest
+
+                for s in read_manifest(self.store).get("sources", []):
+                    if isinstance(s, dict) and s.get("id") and s.get("publisher"):
+                        self._publishers[str(s["id"])] = str(s["publisher"])
+            except (ImportError, RvanalyticsError, OSError):
+                pass
+        publisher = self._publishers.get(sid)
+        return self.publisher_text(publisher) if publisher else sid
 
     def write_metrics(self) -> Path:
         """Write ``metrics.json`` (what the gallery and the measures page read) into the report folder."""
@@ -1387,6 +1578,11 @@ def contiguous_runs(years: Any) -> list[list[int]]:
         else:
             runs.append([year])
     return runs
+
+
+def _capital(text: str) -> str:
+    """First letter upper-case, the rest untouched (``str.capitalize`` lowers names like ALas)."""
+    return text[:1].upper() + text[1:]
 
 
 def _is_number(value: object) -> bool:
