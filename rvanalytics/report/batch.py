@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rvanalytics.report.execute import check_parameters_cell
 from rvanalytics.report.gallery import build_gallery, build_measures_page
 from rvanalytics.report.manifest import write_manifest
 from rvanalytics.report.naming import check_city_code
@@ -172,6 +171,8 @@ def run_batch(
     if lang not in LANGS:
         raise ReportError(f"language {lang!r} is not supported. Fix: use one of {', '.join(LANGS)}")
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
+    from rvanalytics.report.execute import check_parameters_cell  # nbformat: not in kernels
+
     check_parameters_cell(nb_path)
     out = (Path(out_dir) if out_dir is not None else reports_dir()).resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ import nbformat
 from rvanalytics.atomic import atomic_write_text
 from rvanalytics.report.templating import render, texts
 
-__all__ = ["ExportSummary", "clean_notebook", "export_html", "notebook_body_html"]
+__all__ = ["ExportSummary", "clean_notebook", "export_html", "notebook_body_html", "warm_up"]
 
 _PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 
@@ -75,11 +77,15 @@ def clean_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, li
     return nb, stderr, errors
 
 
-def notebook_body_html(nb: nbformat.NotebookNode) -> str:
-    """The cells of ``nb`` as HTML with nbconvert's ``basic`` template, without inputs or prompts."""
+_EXPORTER_LOCK = threading.Lock()
+
+
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter, built once per process (its templates load in ~0.3 s)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -87,7 +93,21 @@ def notebook_body_html(nb: nbformat.NotebookNode) -> str:
         exclude_anchor_links=True,
         exclude_raw=True,
     )
-    body, _ = exporter.from_notebook_node(nb)
+
+
+def warm_up() -> None:
+    """Import nbconvert and load its templates now (run in a thread while a kernel works)."""
+    with _EXPORTER_LOCK:
+        exporter = _exporter()
+        exporter.from_notebook_node(nbformat.v4.new_notebook())
+    render("report_page.html.j2", lang="fi", title="", body="", error=None, t=texts("fi"),
+           version="", generated="")
+
+
+def notebook_body_html(nb: nbformat.NotebookNode) -> str:
+    """The cells of ``nb`` as HTML with nbconvert's ``basic`` template, without inputs or prompts."""
+    with _EXPORTER_LOCK:
+        body, _ = _exporter().from_notebook_node(nb)
     return body
 
 

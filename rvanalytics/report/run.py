@@ -18,8 +18,6 @@ from typing import Any
 
 from rvanalytics.atomic import atomic_dir, atomic_write_text
 from rvanalytics.exceptions import ReportError
-from rvanalytics.report.execute import execute_notebook
-from rvanalytics.report.export import export_html
 from rvanalytics.report.files import make_readable
 from rvanalytics.report.inputs import inputs_hash, report_inputs
 from rvanalytics.report.naming import check_city_code, report_folder
@@ -119,6 +117,18 @@ class ReportResult:
     def from_dict(cls, data: dict[str, Any]) -> ReportResult:
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _quiet(func: Any) -> Any:
+    """``func`` for a warm-up thread: any error is left for the real call to raise."""
+
+    def run() -> None:
+        try:
+            func()
+        except Exception:  # the export itself reports the error, with its context
+            pass
+
+    return run
 
 
 def read_result(folder: str | Path) -> ReportResult | None:
@@ -293,6 +303,15 @@ def run_report(
             return previous
     code, name, folder, nb_path = prep.code, prep.name, prep.folder, prep.notebook
     parameters, inputs, digest = prep.parameters, prep.inputs, prep.digest
+    # imported here, not at module level: ``import rvanalytics`` (which every report kernel
+    # does) reaches this module, and nbformat/jsonschema/jupyter_client cost ~1.3 s to import
+    import threading
+
+    from rvanalytics.report.execute import execute_notebook
+    from rvanalytics.report.export import export_html, warm_up
+
+    # the page exporter's first use costs ~0.4 s: pay it on the idle core while the kernel works
+    threading.Thread(target=_quiet(warm_up), daemon=True, name="export-warm-up").start()
 
     started = _now()
     t0 = time.perf_counter()

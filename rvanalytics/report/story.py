@@ -597,6 +597,7 @@ class CityStory:
 
         self.division_year = DEFAULT_DIVISION_YEAR
         key = load_key(DEFAULT_DIVISION_YEAR, store=self.store)
+        self._key_frame = key  # reused by the comparison (no second read of the key)
         rows = key.loc[key["code"] == self.code]
         if rows.empty:
             raise RvanalyticsError(
@@ -1277,7 +1278,9 @@ class CityStory:
                 per_capita[ind] = (str(num), float(scale) if scale is not None else 1.0)
         if not per_capita:
             return self._agg_cache
-        key = load_key(self.division_year, store=self.store)
+        key = getattr(self, "_key_frame", None)
+        if key is None:
+            key = load_key(self.division_year, store=self.store)
         agg = aggregate_areas(
             self.panel, key[["code", "region_code"]], ["population"], per_capita=per_capita
         )
