@@ -20,12 +20,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-from rvanalytics import metrics, report
-from rvanalytics.boundaries import load_municipalities, load_regions, read_boundaries
-from rvanalytics.catalogue import attribution, get_source
-from rvanalytics.cities import load_cities, validate_profiles
-from rvanalytics.cohort import select_cohort
-from rvanalytics.download import fetch
 from rvanalytics.exceptions import (
     DataFileError,
     HarmoniseError,
@@ -35,58 +29,106 @@ from rvanalytics.exceptions import (
     SourceUnavailableError,
     StoreError,
 )
-from rvanalytics.indicators import get_indicator, indicator_catalogue
-from rvanalytics.key import load_key, size_class
-from rvanalytics.maps import coverage_map, explore_map, indicator_map, save_map, small_multiples, to_html
-from rvanalytics.mergers import crosswalk, harmonise
-from rvanalytics.metrics import city_metrics, rank_peers, track_targets
-from rvanalytics.panel import build_panel, panel_status
-from rvanalytics.report import run_batch, run_report
-from rvanalytics.store import build_store, load_panel, read_manifest, store_summary
-from rvanalytics.themes import RESOURCE_WISDOM_THEMES
+
+# Public name -> the module that defines it. Imported on first use (PEP 562), so that
+# ``rvanalytics --help``, ``cities validate`` or a report kernel do not pay for
+# matplotlib, scipy.stats, folium and scikit-learn (via mapclassify) they never touch.
+_LAZY: dict[str, str] = {
+    "load_municipalities": "rvanalytics.boundaries",
+    "load_regions": "rvanalytics.boundaries",
+    "read_boundaries": "rvanalytics.boundaries",
+    "attribution": "rvanalytics.catalogue",
+    "get_source": "rvanalytics.catalogue",
+    "load_cities": "rvanalytics.cities",
+    "validate_profiles": "rvanalytics.cities",
+    "select_cohort": "rvanalytics.cohort",
+    "fetch": "rvanalytics.download",
+    "get_indicator": "rvanalytics.indicators",
+    "indicator_catalogue": "rvanalytics.indicators",
+    "load_key": "rvanalytics.key",
+    "size_class": "rvanalytics.key",
+    "coverage_map": "rvanalytics.maps",
+    "explore_map": "rvanalytics.maps",
+    "indicator_map": "rvanalytics.maps",
+    "save_map": "rvanalytics.maps",
+    "small_multiples": "rvanalytics.maps",
+    "to_html": "rvanalytics.maps",
+    "crosswalk": "rvanalytics.mergers",
+    "harmonise": "rvanalytics.mergers",
+    "city_metrics": "rvanalytics.metrics",
+    "rank_peers": "rvanalytics.metrics",
+    "track_targets": "rvanalytics.metrics",
+    "build_panel": "rvanalytics.panel",
+    "panel_status": "rvanalytics.panel",
+    "run_batch": "rvanalytics.report",
+    "run_report": "rvanalytics.report",
+    "build_store": "rvanalytics.store",
+    "load_panel": "rvanalytics.store",
+    "read_manifest": "rvanalytics.store",
+    "store_summary": "rvanalytics.store",
+    "RESOURCE_WISDOM_THEMES": "rvanalytics.themes",
+}
+_LAZY_MODULES = ("metrics", "report")
 
 __all__ = [
-    "__version__",
-    "load_municipalities",
-    "load_regions",
-    "read_boundaries",
-    "load_key",
-    "size_class",
-    "crosswalk",
-    "harmonise",
-    "build_store",
-    "load_panel",
-    "read_manifest",
-    "store_summary",
-    "indicator_catalogue",
-    "get_indicator",
-    "build_panel",
-    "panel_status",
-    "load_cities",
-    "validate_profiles",
-    "metrics",
-    "track_targets",
-    "city_metrics",
-    "rank_peers",
-    "select_cohort",
-    "coverage_map",
-    "indicator_map",
-    "small_multiples",
-    "explore_map",
-    "save_map",
-    "to_html",
-    "report",
-    "run_report",
-    "run_batch",
     "RESOURCE_WISDOM_THEMES",
-    "fetch",
-    "get_source",
-    "attribution",
-    "RvanalyticsError",
     "DataFileError",
-    "SourceUnavailableError",
-    "StoreError",
     "HarmoniseError",
     "ProfileError",
     "ReportError",
+    "RvanalyticsError",
+    "SourceUnavailableError",
+    "StoreError",
+    "__version__",
+    "attribution",
+    "build_panel",
+    "build_store",
+    "city_metrics",
+    "coverage_map",
+    "crosswalk",
+    "explore_map",
+    "fetch",
+    "get_indicator",
+    "get_source",
+    "harmonise",
+    "indicator_catalogue",
+    "indicator_map",
+    "load_cities",
+    "load_key",
+    "load_municipalities",
+    "load_panel",
+    "load_regions",
+    "metrics",
+    "panel_status",
+    "rank_peers",
+    "read_boundaries",
+    "read_manifest",
+    "report",
+    "run_batch",
+    "run_report",
+    "save_map",
+    "select_cohort",
+    "size_class",
+    "small_multiples",
+    "store_summary",
+    "to_html",
+    "track_targets",
+    "validate_profiles",
 ]
+
+
+def __getattr__(name: str) -> object:
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _LAZY_MODULES:
+        value = importlib.import_module(f"rvanalytics.{name}")
+    else:
+        raise AttributeError(f"module 'rvanalytics' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

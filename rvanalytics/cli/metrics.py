@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
+
+if TYPE_CHECKING:  # pandas is imported where it is used, so `rvanalytics --help` stays fast
+    import pandas as pd
 
 #: Indicators reported per city when they are in the panel.
 CITY_INDICATORS: tuple[str, ...] = (
@@ -20,6 +22,8 @@ CITY_INDICATORS: tuple[str, ...] = (
 
 def _select_cities(wanted: list[str], cities: pd.DataFrame) -> list[str]:
     """Codes of the wanted cities (codes or Finnish/Swedish/English names); all when none."""
+    import pandas as pd
+
     from rvanalytics.exceptions import RvanalyticsError
 
     if not wanted:
@@ -106,6 +110,8 @@ def compute(codes: list[str] | None = None, *, store: Path | None = None, cities
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import pandas as pd
+
     def clean(v: Any) -> Any:
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
             return None
@@ -146,6 +152,8 @@ def write(result: dict[str, Any], out: Path) -> list[Path]:
 
 
 def _fmt(v: Any, digits: int = 1) -> str:
+    import pandas as pd
+
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if isinstance(v, float):
