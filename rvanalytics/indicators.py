@@ -35,6 +35,7 @@ __all__ = [
     "get_indicator",
     "indicator_catalogue",
     "per_capita_indicators",
+    "unit_text",
 ]
 
 DIRECTIONS = ("lower_is_better", "higher_is_better", "neutral")
@@ -159,3 +160,30 @@ def per_capita_indicators() -> dict[str, tuple[str, float]]:
     cat = indicator_catalogue()
     per = cat[cat["numerator"].notna()]
     return {idx: (row.numerator, float(row.scale)) for idx, row in per.iterrows()}
+
+
+def unit_text(unit: object, lang: str = "fi") -> str:
+    """A catalogue unit in ``lang`` (``persons`` → ``henkeä``/``personer``, ``/person`` → ``/asukas``/``/invånare``).
+
+    Units are stored in English in the indicator catalogue and the panel; symbols
+    (``kt CO2e``, ``GWh``, ``%``) are the same in every language.
+
+    Examples
+    --------
+    >>> unit_text("t CO2e/person", "fi"), unit_text("persons", "sv"), unit_text("kt CO2e", "fi")
+    ('t CO2e/asukas', 'personer', 'kt CO2e')
+    >>> unit_text("km/person", "en"), unit_text(None, "fi")
+    ('km/person', '')
+    """
+    import math
+    import re
+
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return ""
+    out = str(unit)
+    words = {"fi": ("henkeä", "asukas"), "sv": ("personer", "invånare")}.get(lang)
+    if words:
+        out = re.sub(r"\bpersons\b", words[0], out)
+        out = re.sub(r"/\s*(person|inhabitant|capita)\b", "/" + words[1], out)
+        out = re.sub(r"\bper cent\b|\bpercent\b", "%", out)
+    return out

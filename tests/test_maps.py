@@ -553,3 +553,50 @@ def test_every_panel_indicator_maps_in_three_languages(request):
         plt.close("all")
         done += 1
     assert done > 0
+
+
+def test_indicator_map_unit_in_the_map_language(munis, regions, population):
+    from rvanalytics.maps import indicator_map
+
+    panel = population.assign(level="municipality", indicator="population", unit="persons", division_year=2023)
+    density = panel.assign(indicator="population_density_custom", unit="persons/km²")
+    expected = {"fi": "henkeä", "sv": "personer", "en": "persons"}
+    for lang, word in expected.items():
+        for frame, ind in ((panel, "population"), (density, "population_density_custom")):
+            fig, _ = indicator_map(frame, ind, 2010, municipalities=munis, lang=lang, inset=False)
+            legend_title = fig.axes[0].get_legend().get_title().get_text() if fig.axes[0].get_legend() else \
+                " ".join(leg.get_title().get_text() for leg in fig.legends)
+            assert word in legend_title, (lang, ind, legend_title)
+            plt.close(fig)
+
+
+def test_labelled_municipalities_are_marked_and_outlined(munis, regions, population):
+    from matplotlib.collections import PathCollection
+
+    values = pop_of(population, 2010)
+    labelled = ["167", "405", "837", "853"]  # outside the Helsinki inset
+    fig, ax = choropleth(munis, values, title="Population", unit="persons", year=2010, lang="sv",
+                         regions=regions, label_codes=labelled)
+    dots = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(dots) == 1 and len(dots[0].get_offsets()) == len(labelled)
+    texts = {t.get_text(): t for t in ax.texts}
+    assert {"Joensuu", "Villmanstrand", "Tammerfors", "Åbo"} <= set(texts)
+    # a label placed away from its dot gets a leader line
+    for t in ax.texts:
+        if t.get_text() in ("Joensuu", "Villmanstrand", "Tammerfors", "Åbo"):
+            dist = float(np.hypot(*t.xyann))
+            assert (t.arrow_patch is not None) == (dist > 7.0 + 1e-9), (t.get_text(), t.xyann)
+
+
+def test_small_multiples_long_title_stays_on_the_slide(munis, population):
+    area = munis.set_index("code")["land_area_km2"]
+    data = {y: pop_of(population, y) / area for y in (2000, 2010, 2022)}
+    long_title = "Kasvihuonekaasupäästöt asukasta kohden (Hinku-laskenta, ilman päästökauppaa ja kompensaatiota)"
+    fig, axes = small_multiples(munis, data, unit="as./km²", title=long_title, lang="fi")
+    renderer = fig.canvas.get_renderer()
+    fig_box = fig.bbox
+    head = next(t for t in fig.texts if t.get_text().replace("\n", " ").startswith("Kasvihuonekaasupäästöt"))
+    box = head.get_window_extent(renderer)
+    assert box.x1 <= fig_box.x1 and box.y1 <= fig_box.y1, "title runs off the figure"
+    year_boxes = [ax.title.get_window_extent(renderer) for ax in axes]
+    assert all(box.y0 > yb.y1 for yb in year_boxes), "title overlaps the panel years"

@@ -220,3 +220,38 @@ def test_data_table_units_and_names_in_the_report_language(
     for word in foreign:
         assert word not in page, f"{word!r} in a {lang} report"
     assert "sotkanet_population" not in page and "THL Sotkanet" in page
+
+
+def test_paraphrase_and_profile_language_are_said(tmp_path: Path, shown: list[str]) -> None:
+    """A compiled summary is not shown as the source's words; English profile text in a Finnish report says so."""
+    data = _profile().model_dump()
+    data["text_language"] = "en"
+    data["targets"][0]["source"]["quote_kind"] = "paraphrase"
+    data["targets"][0]["comparability_note"] = "Baseline 2010, not 1990."
+    data["targets"][1]["source"]["quote"] = "Recycle 65 %."  # verbatim (the default)
+    profile = CityProfile.model_validate(data)
+    key = pd.DataFrame({"code": ["999"], "name_fi": ["Testilä"]})
+    s = _story(tmp_path, _panel())
+    s.profile, s.targets = profile, targets_frame([profile], key)
+    s.targets_section()
+    page = "\n".join(shown)
+    assert "<em>Lähteen sisältö tiivistettynä, ei suora lainaus (profiilissa englanniksi):</em> Halve" in page
+    assert "“Halve" not in page  # not in quotation marks
+    assert "“Recycle 65 %.” (profiilissa englanniksi)" in page
+    assert "<strong>Vertailtavuus (profiilissa englanniksi):</strong> Baseline 2010, not 1990." in page
+    shown.clear()
+    s.lang = "en"
+    s.targets_section()
+    page = "\n".join(shown)
+    assert "<em>The source in summary, not a direct quote:</em> Halve" in page  # same language: no tag
+    assert "in the profile in" not in page
+
+
+def test_real_profiles_mark_their_summaries_as_paraphrases() -> None:
+    """The ten cohort profiles were compiled from city pages (city-climate-targets): never shown as quotes."""
+    from rvanalytics.cities import load_cities
+
+    targets = load_cities().targets
+    assert len(targets) == 17
+    assert set(targets["source_quote_kind"]) == {"paraphrase"}
+    assert set(targets["text_language"]) == {"en"}

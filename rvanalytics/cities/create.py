@@ -80,6 +80,7 @@ TARGET_FIELDS: tuple[str, ...] = (
     "source_title",
     "source_url",
     "source_quote",
+    "source_quote_kind",
     "comparability_note",
 )
 _MAX_PEOPLE = 4
@@ -163,6 +164,7 @@ def new_profile_text(
     body = (
         _names_comment(row, year)
         + f"""schema_version: 1
+text_language: fi  # language of the quotes and notes below: fi, sv or en
 city:
   code: "{code}"
   application_date: null  # date of the application, e.g. 2026-03-15; null = unknown
@@ -194,6 +196,7 @@ targets: []
   #     title: "Strategy paper title"
   #     url: "https://..."
   #     quote: "Short quote stating the target."
+  #     quote_kind: verbatim               # verbatim (the source's words) or paraphrase (your summary)
   #   comparability_note: ""               # how the baseline/scope differs from other cities
 key_measure:
   unknown: "not filled in yet"
@@ -424,7 +427,7 @@ class _Builder:
                     t[name] = value
             t.setdefault("interim_targets", [])
             source = {}
-            for name in ("title", "url", "quote"):
+            for name in ("title", "url", "quote", "quote_kind"):
                 value = get(fields, f"source_{name}", ("targets", i, "source", name))
                 if value is not None:
                     source[name] = value

@@ -36,7 +36,9 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "source_title",
     "source_url",
     "source_quote",
+    "source_quote_kind",
     "comparability_note",
+    "text_language",
 )
 
 #: Columns of ``CityProfiles.cities``.
@@ -188,7 +190,9 @@ def targets_frame(profiles: Sequence[CityProfile], key: pd.DataFrame) -> pd.Data
                     "source_title": t.source.title,
                     "source_url": t.source.url,
                     "source_quote": t.source.quote,
+                    "source_quote_kind": t.source.quote_kind,
                     "comparability_note": t.comparability_note,
+                    "text_language": p.text_language,
                 }
             )
     df = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))

@@ -185,6 +185,11 @@ class Source(_Model):
     title: str = Field(min_length=1)
     url: str = Field(min_length=1)
     quote: str | None = Field(default=None, description="Short quote or paraphrase of the statement.")
+    quote_kind: Literal["verbatim", "paraphrase"] = Field(
+        default="verbatim",
+        description="'verbatim': the source's own words (shown in quotation marks); "
+        "'paraphrase': a summary written by whoever compiled the profile (shown as such).",
+    )
 
 
 class InterimTarget(_Model):
@@ -247,6 +252,11 @@ class CityProfile(_Model):
     """
 
     schema_version: Literal[1] = 1
+    text_language: Literal["fi", "sv", "en"] | None = Field(
+        default=None,
+        description="Language of the free text in this file (quotes, notes); reports in another "
+        "language say so instead of presenting it as a translation.",
+    )
     city: City
     people: Annotated[
         Annotated[list[Person], Tag("known")] | Annotated[Unknown, Tag("unknown")],

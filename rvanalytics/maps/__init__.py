@@ -16,6 +16,7 @@ from rvanalytics.maps.choropleth import (
     choropleth,
     classify,
     indicator_map,
+    indicator_meta,
     small_multiples,
 )
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
@@ -35,6 +36,7 @@ __all__ = [
     "coverage_stats",
     "explore_map",
     "indicator_map",
+    "indicator_meta",
     "save_map",
     "small_multiples",
     "to_html",

@@ -320,7 +320,8 @@ def choropleth(
     regions : GeoDataFrame, optional
         Region borders drawn over a municipal map.
     label_codes : sequence of str
-        Features to label with their names (non-colliding).
+        Features to label with their names (non-colliding); they are outlined in
+        black and marked with a dot where their label points.
     digits : int, optional
         Decimals in the legend (default: enough to tell the bounds apart).
     source_year : int, optional
@@ -361,7 +362,14 @@ def choropleth(
                           edge="#ffffff" if municipal else "#4a4a4a")
             if regs is not None:
                 regs.boundary.plot(ax=target, color="#3a3a3a", linewidth=0.7 * scale, zorder=3)
+            if len(labelled):  # the labelled places stand out, so a label is never read as its neighbour's
+                labelled.boundary.plot(ax=target, color="#000000", linewidth=1.3 * min(scale, 1.6), zorder=4)
 
+    wanted = [str(c) for c in label_codes]
+    missing = sorted(set(wanted) - set(g[key]))
+    if missing:
+        raise RvanalyticsError(f"label code(s) {missing} are not on the map")
+    labelled = g[g[key].isin(wanted)]
     draw(ax)
     page.extent(g.total_bounds)
     if inset is None:
@@ -374,18 +382,18 @@ def choropleth(
         inset_extent = layout.inset_bounds(g)
         inset_ax = page.inset(lambda a: draw(a, 2.5), inset_extent, lang)
         _label_inset(inset_ax, g, lang, st.small)
-    if label_codes:
+    if wanted:
         nm = names(g, lang, key)
-        missing = sorted(set(map(str, label_codes)) - set(g[key]))
-        if missing:
-            raise RvanalyticsError(f"label code(s) {missing} are not on the map")
         geoms = g.set_index(key).geometry
-        wanted = [str(c) for c in label_codes]
         pts = dict(zip(wanted, layout.label_points(geoms[wanted]), strict=True))
         lab = [(pts[c][0], pts[c][1], nm[c]) for c in wanted
                if inset_extent is None or not (inset_extent[0] <= pts[c][0] <= inset_extent[2]
                                                and inset_extent[1] <= pts[c][1] <= inset_extent[3])]
-        layout.place_labels(ax, lab, fontsize=st.label, obstacles=[inset_ax] if inset_ax is not None else [])
+        marker_pt = 6.0
+        ax.scatter([x for x, _, _ in lab], [y for _, y, _ in lab], s=marker_pt**2, c="#000000",
+                   edgecolors="#ffffff", linewidths=1.2, zorder=39)
+        layout.place_labels(ax, lab, fontsize=st.label, marker_pt=marker_pt,
+                            obstacles=[inset_ax] if inset_ax is not None else [])
 
     if label_regions is None:
         label_regions = not municipal
@@ -483,6 +491,13 @@ def small_multiples(
         fw, fh = layout.SIZES[size]
         panel_h = min(0.98 * fw / ncol * 1.85 / fh, 0.70 / nrow)
         area = (0.01, 0.90 - nrow * panel_h, 0.98, nrow * panel_h)
+    head = text("years_title", lang, title=title, first=years[0], last=years[-1]) if len(years) > 1 else \
+        text("year_title", lang, title=title, year=years[0])
+    head, title_fs = _fit_title(head, 0.96 * layout.SIZES[size][0], st.title)
+    title_h = (head.count("\n") + 1) * title_fs * 1.2 / 72 / layout.SIZES[size][1]  # figure fraction
+    extra = title_h - st.title * 1.2 / 72 / layout.SIZES[size][1]
+    if extra > 0:  # a two-line title pushes the panels down
+        area = (area[0], area[1], area[2], area[3] - extra)
     axes = []
     cw, rh = area[2] / ncol, area[3] / nrow
     n_missing_any = 0
@@ -499,16 +514,14 @@ def small_multiples(
         axes.append(ax)
     layout.add_north_arrow(axes[0], xy=(0.12, 0.80), lang=lang, fontsize=st.small)
     layout.add_scale_bar(axes[0], xy=(0.03, 0.60), fraction=0.3, fontsize=st.small)
-    head = text("years_title", lang, title=title, first=years[0], last=years[-1]) if len(years) > 1 else \
-        text("year_title", lang, title=title, year=years[0])
-    fig.text(0.02, 0.975, head, fontsize=st.title, fontweight="bold", ha="left", va="top")
+    fig.text(0.02, 0.975, head, fontsize=title_fs, fontweight="bold", ha="left", va="top", linespacing=1.1)
     level = text("municipalities" if key == "code" else "regions", lang)
     handles = _legend_handles(classes, None, n_missing_any, lang, digits, n_missing_any > 0)
     from rvanalytics.maps._common import _wrap
 
     legend_title = _wrap(f"{unit} ({level})" if unit else level.capitalize(),
                          (0.24 if size == "slide" else 0.8) * layout.SIZES[size][0], st.legend, bold=True)
-    fig.text(0.02, 0.975 - st.title * 1.4 / 72 / layout.SIZES[size][1], text(classes.scheme, lang),
+    fig.text(0.02, 0.975 - title_h - 0.2 * st.title / 72 / layout.SIZES[size][1], text(classes.scheme, lang),
              fontsize=st.subtitle, ha="left", va="top")
     if size == "slide":
         leg = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.74, 0.45), fontsize=st.legend,
@@ -523,6 +536,19 @@ def small_multiples(
     return fig, np.array(axes)
 
 
+def _fit_title(title: str, width_in: float, fontsize: float) -> tuple[str, float]:
+    """The title on one line, shrunk to at most 80 % of ``fontsize`` if need be; else wrapped onto two lines.
+
+    Returns the text (with a line break where wrapped) and the font size to use.
+    """
+    from rvanalytics.maps._common import _wrap
+
+    for fs in (fontsize, 0.9 * fontsize, 0.8 * fontsize):
+        if "\n" not in _wrap(title, width_in, fs, bold=True):
+            return title, fs
+    return _wrap(title, width_in, 0.8 * fontsize, bold=True), 0.8 * fontsize
+
+
 def indicator_meta(indicator: str, lang: str = "fi") -> dict[str, str]:
     """Name (in ``lang``), unit and direction of an indicator from the catalogue.
 
@@ -531,7 +557,7 @@ def indicator_meta(indicator: str, lang: str = "fi") -> dict[str, str]:
     """
     meta = {"name": indicator, "unit": "", "direction": ""}
     try:
-        from rvanalytics.indicators import indicator_catalogue
+        from rvanalytics.indicators import indicator_catalogue, unit_text
     except ImportError:
         return meta
     cat = indicator_catalogue()
@@ -545,6 +571,7 @@ def indicator_meta(indicator: str, lang: str = "fi") -> dict[str, str]:
     for col in ("unit", "direction"):
         if col in row and isinstance(row[col], str):
             meta[col] = row[col]
+    meta["unit"] = unit_text(meta["unit"], lang)
     return meta
 
 
@@ -612,7 +639,12 @@ def indicator_map(
                 f"load the boundaries of {division}"
             )
     meta = indicator_meta(indicator, lang)
-    unit = meta["unit"] or (str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else "")
+    if meta["unit"]:
+        unit = meta["unit"]
+    else:  # not in the catalogue (a user's own table): the panel's unit
+        from rvanalytics.indicators import unit_text
+
+        unit = unit_text(rows["unit"].dropna().iloc[0], lang) if rows["unit"].notna().any() else ""
     if cmap is None and not diverging and "lower" in meta["direction"].lower():
         cmap = "YlOrRd"
     return choropleth(

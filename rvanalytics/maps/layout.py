@@ -360,7 +360,7 @@ def place_labels(
     Each label, in the order given (put the most important first), tries eight
     directions at growing distances and takes the first spot that does not hit
     an already placed label, another point, an obstacle axes (e.g. the inset) or
-    the edge of the axes; far spots get a leader line. If no spot is free the
+    the edge of the axes; any spot not right beside its point gets a leader line. If no spot is free the
     least-overlapping one is used. ``center_first`` first tries the label centred
     on its point (for large polygons, e.g. in the inset); ``avoid`` are artists
     already on the map (e.g. other labels). Returns the annotation artists.
@@ -415,13 +415,16 @@ def place_labels(
                 break
         assert best is not None
         _, ann, bb, dist = best
-        if dist > 16:
+        if dist > 7:  # not right beside its point: a leader line says whose label it is
             ann.remove()
             ann = ax.annotate(label, (x, y), xytext=ann.xyann, textcoords="offset points", ha=ann.get_ha(),
                               va=ann.get_va(), fontsize=fontsize, fontweight=fontweight, zorder=40,
                               path_effects=halo, annotation_clip=False, color=color,
-                              arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.9,
-                                          "shrinkA": 0, "shrinkB": 3})
+                              arrowprops={"arrowstyle": "-", "color": "#1a1a1a", "linewidth": 1.5,
+                                          "shrinkA": 0, "shrinkB": 3,
+                                          # from the text's corner (or edge) nearest its point
+                                          "relpos": ({"left": 0.0, "right": 1.0}.get(ann.get_ha(), 0.5),
+                                                     {"bottom": 0.0, "top": 1.0}.get(ann.get_va(), 0.5))})
         taken.append(bb)
         artists.append(ann)
     return artists

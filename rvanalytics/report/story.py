@@ -31,6 +31,7 @@ import pandas as pd
 
 from rvanalytics.atomic import atomic_write_text
 from rvanalytics.exceptions import RvanalyticsError
+from rvanalytics.indicators import unit_text
 
 __all__ = ["CityStory", "TEXT", "esc", "html_table", "reason_text", "unit_text"]
 
@@ -57,6 +58,12 @@ TEXT: dict[str, dict[str, str]] = {
         "target_line": "Tavoite {year}: {what}",
         "status": "Tila",
         "status_unavailable": "ei arvioitavissa",
+        "source_summary": "Lähteen sisältö tiivistettynä, ei suora lainaus",
+        "comparability": "Vertailtavuus",
+        "in_language": "profiilissa {language}",
+        "lang_fi": "suomeksi",
+        "lang_sv": "ruotsiksi",
+        "lang_en": "englanniksi",
         "no_series": "Tavoitteen mittarille ({indicator}) ei ole aineistossa kunnan tietoja, joten kehitystä ei voi piirtää.",
         "no_indicator": "Tavoitteelle ei ole valittu mittaria, joten sen toteutumista ei voi seurata tilastoista.",
         "baseline": "Lähtötaso {year}",
@@ -134,6 +141,12 @@ TEXT: dict[str, dict[str, str]] = {
         "target_line": "Target {year}: {what}",
         "status": "Status",
         "status_unavailable": "not assessable",
+        "source_summary": "The source in summary, not a direct quote",
+        "comparability": "Comparability",
+        "in_language": "in the profile in {language}",
+        "lang_fi": "Finnish",
+        "lang_sv": "Swedish",
+        "lang_en": "English",
         "no_series": "The data hold no municipal values of the target's indicator ({indicator}), so no trajectory can be drawn.",
         "no_indicator": "No indicator is chosen for this target, so it cannot be tracked from statistics.",
         "baseline": "Baseline {year}",
@@ -421,26 +434,6 @@ def reason_text(
                 break
         out.append(part)
     return "; ".join(out)
-
-
-def unit_text(unit: object, lang: str) -> str:
-    """A panel unit in the report language (``persons`` → ``henkeä``, ``/person`` → ``/asukas``).
-
-    Examples
-    --------
-    >>> unit_text("t CO2e/person", "fi"), unit_text("persons", "fi"), unit_text("kt CO2e", "fi")
-    ('t CO2e/asukas', 'henkeä', 'kt CO2e')
-    >>> unit_text("km/person", "en"), unit_text(None, "fi")
-    ('km/person', '')
-    """
-    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
-        return ""
-    text = str(unit)
-    if lang == "fi":
-        text = re.sub(r"\bpersons\b", "henkeä", text)
-        text = re.sub(r"/\s*(person|inhabitant|capita)\b", "/asukas", text)
-        text = re.sub(r"\bper cent\b|\bpercent\b", "%", text)
-    return text
 
 
 def esc(value: object) -> str:
@@ -930,11 +923,28 @@ class CityStory:
             )
             quote = target.get("source_quote")
             note = target.get("comparability_note")
+            text_lang = target.get("text_language")
+            # profile text is shown as written; a report in another language says which language it is
+            lang_tag = (
+                f" ({esc(self.t('in_language', language=self.t('lang_' + text_lang)))})"
+                if isinstance(text_lang, str) and text_lang in ("fi", "sv", "en") and text_lang != self.lang
+                else ""
+            )
+            if quote and target.get("source_quote_kind") == "paraphrase":
+                source_html = f"<p><em>{esc(self.t('source_summary'))}{lang_tag}:</em> {esc(quote)}{link}</p>"
+            elif quote:
+                source_html = f"<p>“{esc(quote)}”{lang_tag}{link}</p>"
+            else:
+                source_html = f"<p>{link}</p>" if link else ""
             _html(
                 f"<h3>{esc(label)}</h3>"
-                + (f"<p>“{esc(quote)}”{link}</p>" if quote else (f"<p>{link}</p>" if link else ""))
+                + source_html
                 + f"<p><strong>{esc(self.t('status'))}: {esc(words)}.</strong> {esc(explanation or '')}</p>"
-                + (f'<p class="missing">{esc(note)}</p>' if note else "")
+                + (
+                    f'<p class="missing"><strong>{esc(self.t("comparability"))}{lang_tag}:</strong> {esc(note)}</p>'
+                    if note
+                    else ""
+                )
             )
             self.target_chart(target, tr, trajectories)
 
