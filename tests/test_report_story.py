@@ -255,3 +255,14 @@ def test_real_profiles_mark_their_summaries_as_paraphrases() -> None:
     assert len(targets) == 17
     assert set(targets["source_quote_kind"]) == {"paraphrase"}
     assert set(targets["text_language"]) == {"en"}
+
+
+def test_gallery_population_carries_its_year(tmp_path: Path, shown: list[str]) -> None:
+    pop = pd.DataFrame({"level": "municipality", "code": "999", "year": [2021, 2022], "indicator": "population",
+                        "value": [1000.0, 1010.0], "unit": "persons", "source": "hand-made", "status": "",
+                        "division_year": 2026})
+    s = _story(tmp_path, pd.concat([_panel(), pop], ignore_index=True))
+    s.who()
+    assert s.metrics["population_year"] == 2022
+    assert s.metrics["population_text"].endswith("as. (2022)")
+    assert s.metrics["population_text"].replace("\u00a0", " ").replace("\u202f", " ").startswith("1 010")

@@ -733,7 +733,8 @@ class CityStory:
             self.metrics["population"] = float(last["value"])
             self.metrics["population_year"] = int(last["year"])
             self.metrics["population_text"] = (
-                f"{fmt(last['value'], self.lang, 0)} {'as.' if self.lang == 'fi' else 'inh.'}"
+                # with its year: the gallery puts cities side by side whose latest years differ
+                f"{fmt(last['value'], self.lang, 0)} {'as.' if self.lang == 'fi' else 'inh.'} ({int(last['year'])})"
             )
         else:
             pop_text = self.t("no_data")
