@@ -235,16 +235,18 @@ def test_paraphrase_and_profile_language_are_said(tmp_path: Path, shown: list[st
     s.profile, s.targets = profile, targets_frame([profile], key)
     s.targets_section()
     page = "\n".join(shown)
-    assert "<em>Lähteen sisältö tiivistettynä, ei suora lainaus (profiilissa englanniksi):</em> Halve" in page
+    assert "<em>Lähteen sisältö tiivistettynä, ei suora lainaus (englanniksi):</em> Halve" in page
     assert "“Halve" not in page  # not in quotation marks
-    assert "“Recycle 65 %.” (profiilissa englanniksi)" in page
-    assert "<strong>Vertailtavuus (profiilissa englanniksi):</strong> Baseline 2010, not 1990." in page
+    assert "“Recycle 65 %.” (englanniksi)" in page
+    assert "<strong>Vertailtavuus (englanniksi):</strong> Baseline 2010, not 1990." in page
+    s.key_sections()
+    assert "Ei kerrottu profiilissa (englanniksi): Not stated" in "\n".join(shown)
     shown.clear()
     s.lang = "en"
     s.targets_section()
     page = "\n".join(shown)
     assert "<em>The source in summary, not a direct quote:</em> Halve" in page  # same language: no tag
-    assert "in the profile in" not in page
+    assert "(in " not in page
 
 
 def test_real_profiles_mark_their_summaries_as_paraphrases() -> None:

@@ -60,7 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
         "status_unavailable": "ei arvioitavissa",
         "source_summary": "Lähteen sisältö tiivistettynä, ei suora lainaus",
         "comparability": "Vertailtavuus",
-        "in_language": "profiilissa {language}",
+        "in_language": "{language}",
         "lang_fi": "suomeksi",
         "lang_sv": "ruotsiksi",
         "lang_en": "englanniksi",
@@ -143,7 +143,7 @@ TEXT: dict[str, dict[str, str]] = {
         "status_unavailable": "not assessable",
         "source_summary": "The source in summary, not a direct quote",
         "comparability": "Comparability",
-        "in_language": "in the profile in {language}",
+        "in_language": "in {language}",
         "lang_fi": "Finnish",
         "lang_sv": "Swedish",
         "lang_en": "English",
@@ -924,13 +924,7 @@ class CityStory:
             )
             quote = target.get("source_quote")
             note = target.get("comparability_note")
-            text_lang = target.get("text_language")
-            # profile text is shown as written; a report in another language says which language it is
-            lang_tag = (
-                f" ({esc(self.t('in_language', language=self.t('lang_' + text_lang)))})"
-                if isinstance(text_lang, str) and text_lang in ("fi", "sv", "en") and text_lang != self.lang
-                else ""
-            )
+            lang_tag = self.profile_text_tag(target.get("text_language"))
             if quote and target.get("source_quote_kind") == "paraphrase":
                 source_html = f"<p><em>{esc(self.t('source_summary'))}{lang_tag}:</em> {esc(quote)}{link}</p>"
             elif quote:
@@ -1375,6 +1369,18 @@ class CityStory:
         self.show_figure(fig, f"map-{ind}")
         plt.close("all")
 
+    def profile_text_tag(self, text_language: object = None) -> str:
+        """`` (englanniksi)`` when the profile's free text is in another language than the report.
+
+        Profile text is shown as written, never machine-translated; the tag says which
+        language it is in. Empty when the languages agree or the profile does not say.
+        """
+        if text_language is None and self.profile is not None:
+            text_language = getattr(self.profile, "text_language", None)
+        if not isinstance(text_language, str) or text_language not in ("fi", "sv", "en") or text_language == self.lang:
+            return ""
+        return f" ({esc(self.t('in_language', language=self.t('lang_' + text_language)))})"
+
     def key_sections(self) -> None:
         """The key measure and the key problem, or what the profile says about their absence."""
         _html(f"<h2>{esc(self.t('key'))}</h2>")
@@ -1407,15 +1413,13 @@ class CityStory:
                 parts.append(
                     head
                     + title
-                    + f"<p>{esc(s.get('description'))}</p>"
+                    + f"<p>{esc(s.get('description'))}{self.profile_text_tag()}</p>"
                     + (f"<p>{themes}</p>" if themes else "")
                 )
             else:
                 reason = s.get("unknown_reason")
-                parts.append(
-                    head
-                    + f'<p class="missing">{esc(self.t("not_given"))}{": " + esc(reason) if reason else ""}</p>'
-                )
+                reason_html = f"{self.profile_text_tag()}: {esc(reason)}" if reason else ""
+                parts.append(head + f'<p class="missing">{esc(self.t("not_given"))}{reason_html}</p>')
         _html("".join(parts))
 
     def data_freshness(self) -> None:
