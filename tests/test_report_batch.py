@@ -174,3 +174,15 @@ def test_cli_exits_non_zero_when_a_report_failed(tmp_path: Path) -> None:
     assert no_store.exit_code != 0 and "data build" in str(no_store.exception)
     help_text = runner.invoke(app, ["report", "--help"])
     assert help_text.exit_code == 0 and "--cohort" in help_text.output
+
+
+def test_cli_resolves_names_and_refuses_unknown_cities_before_any_kernel(store: Path) -> None:
+    from rvanalytics.cli import app
+    from rvanalytics.cli.report import _resolve_cities
+    from rvanalytics.exceptions import ReportError
+
+    assert _resolve_cities(["joensuu", "Kuopio", "167", "Helsingfors", "91"], store) == ["167", "297", "091"]
+    with pytest.raises(ReportError, match=r"'Joensu' is not a municipality of the 2026 division\. Did you mean Joensuu\?"):
+        _resolve_cities(["Joensu"], store)
+    result = CliRunner().invoke(app, ["report", "999", "--store", str(store), "--out", "unused"])
+    assert isinstance(result.exception, ReportError) and "'999' is not a municipality" in str(result.exception)

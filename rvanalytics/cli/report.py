@@ -22,10 +22,47 @@ def _all_codes(store: Path | None) -> list[str]:
     return sorted(str(c) for c in load_key(DEFAULT_DIVISION_YEAR, store=store)["code"])
 
 
+def _resolve_cities(wanted: list[str], store: Path | None) -> list[str]:
+    """Codes of ``wanted`` (codes or names in fi/sv/en) in the store's municipality key.
+
+    Checked before any kernel starts, so a typo is one clear error, not a failed report.
+    """
+    import difflib
+
+    from rvanalytics.exceptions import ReportError
+    from rvanalytics.key import load_key
+    from rvanalytics.store import DEFAULT_DIVISION_YEAR
+
+    key = load_key(DEFAULT_DIVISION_YEAR, store=store)
+    codes = set(key["code"].astype(str))
+    by_name: dict[str, str] = {}
+    for col in ("name_fi", "name_sv", "name_en"):
+        if col in key.columns:
+            for code, name in zip(key["code"].astype(str), key[col], strict=True):
+                if isinstance(name, str) and name:
+                    by_name.setdefault(name.casefold(), code)
+    out: list[str] = []
+    for item in wanted:
+        text = item.strip()
+        code = text.zfill(3) if text.isdigit() else by_name.get(text.casefold())
+        if code not in codes:
+            names = sorted({n for n in key["name_fi"].astype(str)})
+            close = difflib.get_close_matches(text, names, n=3) if not text.isdigit() else []
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise ReportError(
+                f"{text!r} is not a municipality of the {DEFAULT_DIVISION_YEAR} division.{hint} "
+                "Fix: give a 3-digit code (merged municipalities have new codes) or a name, "
+                "e.g. 091 or Helsinki; `rvanalytics cities list` shows the cohort"
+            )
+        if code not in out:
+            out.append(code)
+    return out
+
+
 def report(
     cities: Annotated[
         list[str] | None,
-        typer.Argument(help="Municipality codes, e.g. 091 837.", show_default=False),
+        typer.Argument(help="Municipality codes or names, e.g. 091 837 or Joensuu.", show_default=False),
     ] = None,
     cohort: Annotated[
         bool, typer.Option("--cohort", help="All cities with a profile in data/cities.")
@@ -81,7 +118,9 @@ def report(
         codes = _cohort_codes(store)
     elif all_:
         codes = _all_codes(store)
-    else:
+    elif notebook is None:
+        codes = _resolve_cities(list(cities or []), store)
+    else:  # a custom notebook decides itself what a city argument means
         codes = list(cities or [])
     out_dir = out if out is not None else reports_dir()
     coverage_png = None
