@@ -1355,6 +1355,10 @@ class CityStory:
         values = values[values.index.isin(set(munis["code"]))]
         unit = unit_text(d["unit"].iloc[0], self.lang) if len(d) else ""
         lang = self.lang if self.lang in ("fi", "en") else "en"
+        from rvanalytics.maps import indicator_meta
+
+        # the palette of the workshop maps: where lower is better, high values are red
+        lower_is_better = "lower" in indicator_meta(ind, lang)["direction"].lower()
         fig, _ = choropleth(
             munis,
             values,
@@ -1365,6 +1369,7 @@ class CityStory:
             regions=regions,
             label_codes=[self.code],
             size="slide",
+            cmap="YlOrRd" if lower_is_better else None,
         )
         self.show_figure(fig, f"map-{ind}")
         plt.close("all")
