@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["rvanalytics.atomic", "rvanalytics.exceptions", "rvanalytics.catalogue", "rvanalytics.key",
-           "rvanalytics.mergers", "rvanalytics.download", "rvanalytics.themes"]
+           "rvanalytics.mergers", "rvanalytics.download", "rvanalytics.themes", "rvanalytics.maps.choropleth"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -600,3 +600,50 @@ def test_small_multiples_long_title_stays_on_the_slide(munis, population):
     assert box.x1 <= fig_box.x1 and box.y1 <= fig_box.y1, "title runs off the figure"
     year_boxes = [ax.title.get_window_extent(renderer) for ax in axes]
     assert all(box.y0 > yb.y1 for yb in year_boxes), "title overlaps the panel years"
+
+
+def test_quantile_and_equal_interval_bins_are_mapclassify_s(request):
+    """The numpy versions (no mapclassify import in report kernels) give mapclassify's bounds, bit for bit."""
+    import warnings
+
+    import mapclassify
+
+    from rvanalytics.maps.choropleth import equal_interval_bins, quantile_bins
+
+    store = request.getfixturevalue("store")
+    from rvanalytics.store import load_panel
+
+    panel = load_panel(store, level=None)
+    cases = [part["value"].dropna().to_numpy() for _, part in panel.groupby(["indicator", "level", "year"])]
+    rng = np.random.default_rng(7)
+    cases += [np.round(rng.gamma(2, 3, size=int(rng.integers(2, 300))), int(rng.integers(0, 3))) for _ in range(300)]
+    checked = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for y in cases:
+            n_unique = len(np.unique(y))
+            if n_unique < 2:
+                continue
+            for k in (2, 3, 5, 7, 9):
+                kk = min(k, n_unique)
+                assert np.array_equal(quantile_bins(y, kk), mapclassify.Quantiles(y, k=kk).bins)
+                assert np.array_equal(equal_interval_bins(y, kk), mapclassify.EqualInterval(y, k=kk).bins)
+                checked += 1
+    assert checked > 2000
+
+
+def test_report_kernel_imports_stay_light():
+    """A report kernel classifies quantiles and tracks targets without scikit-learn or scipy.stats (~1 s)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from rvanalytics.report.story import CityStory\n"
+        "import rvanalytics.metrics\n"
+        "from rvanalytics.maps.choropleth import classify\n"
+        "classify(np.arange(20.0), 'quantiles', 5); classify(np.arange(20.0), 'equal_interval', 4)\n"
+        "print(sorted(m for m in ('sklearn', 'scipy.stats', 'mapclassify', 'folium') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -21,7 +21,6 @@ from rvanalytics.maps.choropleth import (
 )
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
 from rvanalytics.maps.i18n import LANGUAGES
-from rvanalytics.maps.interactive import OfflineMap, explore_map, to_html
 from rvanalytics.maps.layout import SIZES, save_map
 
 __all__ = [
@@ -41,3 +40,14 @@ __all__ = [
     "small_multiples",
     "to_html",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The interactive map needs folium (0.15 s to import); static maps and report kernels do not.
+    if name in ("OfflineMap", "explore_map", "to_html"):
+        from rvanalytics.maps import interactive
+
+        value = getattr(interactive, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'rvanalytics.maps' has no attribute {name!r}")

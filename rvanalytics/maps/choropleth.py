@@ -130,8 +130,6 @@ def classify(
     >>> classify([-2, -1, 1, 3], "equal_interval", k=2, diverging=True).edges.tolist()
     [-2.0, 0.0, 0.5, 3.0]
     """
-    import mapclassify
-
     if scheme not in SCHEMES:
         raise RvanalyticsError(f"classification scheme {scheme!r} is unknown; use one of {', '.join(SCHEMES)}")
     y = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
@@ -159,16 +157,72 @@ def classify(
         if n_unique == 1:
             edges = np.array([y[0], y[0]])
         else:
-            cls = {"quantiles": mapclassify.Quantiles, "natural_breaks": mapclassify.FisherJenks,
-                   "equal_interval": mapclassify.EqualInterval}[scheme]
-            with warnings.catch_warnings():  # "Numba not installed": FisherJenks is fast enough for ~300 values
-                warnings.simplefilter("ignore", UserWarning)
-                found = cls(y, k=kk).bins
+            if scheme == "quantiles":
+                found = quantile_bins(y, kk)
+            elif scheme == "equal_interval":
+                found = equal_interval_bins(y, kk)
+            else:
+                import mapclassify  # imported here: it loads scikit-learn and scipy.stats (~1 s)
+
+                with warnings.catch_warnings():  # "Numba not installed": FisherJenks is fast enough for ~300 values
+                    warnings.simplefilter("ignore", UserWarning)
+                    found = mapclassify.FisherJenks(y, k=kk).bins
             edges = np.unique(np.r_[y.min(), np.asarray(found, dtype=float)])
     if diverging and edges[0] < 0 < edges[-1] and not np.any(edges == 0):
         edges = np.sort(np.r_[edges, 0.0])
     colors = _colors(edges, diverging, cmap)
     return Classes(edges=edges, colors=colors, scheme=scheme, diverging=diverging)
+
+
+def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper class bounds of ``k`` quantile classes, exactly as :class:`mapclassify.Quantiles`.
+
+    The same percentiles (``100/k``, ``2·100/k`` … 100) and the same interpolation
+    arithmetic as mapclassify (through ``scipy.stats.scoreatpercentile``), so a value
+    on a bound falls in the same class; repeated bounds collapse (fewer classes).
+    Written out because importing mapclassify costs every report kernel about a
+    second (it loads scikit-learn); ``tests/test_maps.py`` checks the identity on the
+    real panel.
+
+    Examples
+    --------
+    >>> quantile_bins(np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 4).tolist()
+    [3.25, 5.5, 7.75, 10.0]
+    """
+    a = np.sort(np.asarray(y, dtype=float))
+    n = len(a)
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    out = []
+    for pct in p:
+        idx = pct / 100.0 * (n - 1)
+        i = int(idx)
+        if i == idx:
+            out.append(a[i])
+        else:
+            w0, w1 = (i + 1) - idx, idx - i
+            out.append(np.add.reduce(a[i:i + 2] * np.array([w0, w1], float)) / (w0 + w1))
+    return np.unique(np.array(out, dtype=float))
+
+
+def equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper class bounds of ``k`` equal-width classes, exactly as :class:`mapclassify.EqualInterval`.
+
+    Examples
+    --------
+    >>> equal_interval_bins(np.array([0.0, 1, 10]), 2).tolist()
+    [5.0, 10.0]
+    """
+    y = np.asarray(y, dtype=float)
+    max_y, min_y = max(y), min(y)
+    width = (max_y - min_y) * 1.0 / k
+    cuts = np.arange(min_y + width, max_y + width, width)
+    if len(cuts) > k:  # float overshoot of arange
+        cuts = cuts[0:k]
+    cuts[-1] = max_y
+    return cuts.copy()
 
 
 def _colors(edges: np.ndarray, diverging: bool, cmap: str | None) -> list[str]:

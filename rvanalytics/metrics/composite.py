@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = ["composite_index", "composite_uncertainty", "normalise_matrix"]
 
@@ -172,7 +171,9 @@ def composite_uncertainty(
         if sel.any():
             scores[:, sel] = _aggregate(norms[norm_m], weights[sel], norm_m, agg)
     # rank 1 = highest score, ties (to 1e-12) share the best rank
-    ranks = stats.rankdata(-np.round(scores, 12), method="min", axis=0).astype("float64")
+    from scipy.stats import rankdata  # here, not at import: report kernels never rank composites
+
+    ranks = rankdata(-np.round(scores, 12), method="min", axis=0).astype("float64")
     out = ref.copy()
     out["median_rank"] = np.nan
     out["rank_p05"] = np.nan
