@@ -24,7 +24,7 @@ import pandas as pd
 
 from rvanalytics.exceptions import DataFileError, RvanalyticsError
 
-__all__ = ["load_key", "read_key_file", "key_years", "size_class", "SIZE_CLASSES", "KEY_YEARS"]
+__all__ = ["load_key", "name_index", "read_key_file", "key_years", "size_class", "SIZE_CLASSES", "KEY_YEARS"]
 
 KEY_YEARS = tuple(range(2013, 2027))
 
@@ -186,6 +186,32 @@ def load_key(year: int, store: str | Path | None = None) -> pd.DataFrame:
         years = sorted(table["year"].unique())
         raise RvanalyticsError(f"no municipality key for {year}; available years: {years[0]}–{years[-1]}")
     return table[table["year"] == year].reset_index(drop=True)
+
+
+def name_index(year: int, store: str | Path | None = None) -> dict[str, str]:
+    """Municipality names of ``year`` (case-folded) -> code, for resolving names people and files use.
+
+    Finnish, Swedish and English names, and the bilingual forms PxWeb writes
+    ("Maarianhamina - Mariehamn", and the other way round). Where two municipalities
+    share a name in different languages, the first (Finnish) wins.
+
+    Examples
+    --------
+    >>> index = name_index(2026)
+    >>> index["helsingfors"], index["maarianhamina - mariehamn"]
+    ('091', '478')
+    """
+    key = load_key(year, store=store)
+    index: dict[str, str] = {}
+    for col in ("name_fi", "name_sv", "name_en"):
+        for code, name in key[["code", col]].itertuples(index=False):
+            if isinstance(name, str) and name.strip():
+                index.setdefault(name.strip().casefold(), code)
+    for code, fi, sv in key[["code", "name_fi", "name_sv"]].itertuples(index=False):
+        if isinstance(fi, str) and isinstance(sv, str) and fi != sv:
+            index.setdefault(f"{fi} - {sv}".casefold(), code)
+            index.setdefault(f"{sv} - {fi}".casefold(), code)
+    return index
 
 
 def size_class(population: float | pd.Series) -> str | pd.Series:

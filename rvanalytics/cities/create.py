@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from rvanalytics.atomic import atomic_write_text
+from rvanalytics.cities.load import TARGET_COLUMNS
 from rvanalytics.cities.references import (
     DEFAULT_KEY_YEAR,
     latest_population,
@@ -64,24 +65,11 @@ CITY_FIELDS: tuple[str, ...] = (
 #: Per-person columns, used as ``person1_role`` ... ``person4_publish``.
 PERSON_FIELDS: tuple[str, ...] = ("role", "responsibility", "organisation", "name", "email", "publish")
 #: Per-target columns: plain in the one-row-per-target layout (``target_id`` for ``id``),
-#: ``target1_id``, ``target1_theme`` ... in the one-row-per-city layout.
+#: ``target1_id``, ``target1_theme`` ... in the one-row-per-city layout. The columns of the
+#: targets table (:data:`rvanalytics.cities.load.TARGET_COLUMNS`) without those about the city.
 TARGET_FIELDS: tuple[str, ...] = (
     "id",
-    "theme",
-    "indicator",
-    "scope",
-    "kind",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "target_value",
-    "compensation_share_pct",
-    "interim_targets",
-    "source_title",
-    "source_url",
-    "source_quote",
-    "source_quote_kind",
-    "comparability_note",
+    *(c for c in TARGET_COLUMNS if c not in ("city_code", "city_name", "target_id", "text_language")),
 )
 _MAX_PEOPLE = 4
 _UNREADABLE = "!unreadable"  # provenance marker: a cell of this city could not be converted

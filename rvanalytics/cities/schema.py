@@ -25,7 +25,7 @@ range checks with their fixes live in :mod:`rvanalytics.cities.validate`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -58,32 +58,9 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
+SizeClassLabel = Literal["<5k", "5–10k", "10–20k", "20–50k", "50–100k", ">100k"]
 #: Statistics Finland's kuntakokoluokka labels (same as ``rvanalytics.key.size_class``).
-SIZE_CLASSES: tuple[str, ...] = ("<5k", "5–10k", "10–20k", "20–50k", "50–100k", ">100k")
-
-#: Themes a target, key measure or key problem can belong to.
-THEMES: tuple[str, ...] = (
-    "climate",
-    "energy",
-    "transport",
-    "waste",
-    "circular_economy",
-    "consumption",
-    "land_use",
-    "nature",
-    "water",
-    "procurement",
-    "cross_cutting",
-)
-
-#: What a target counts (see docs/design.md, "Targets DataFrame").
-SCOPES: tuple[str, ...] = ("hinku", "alas_total", "city_inventory", "consumption_based", "other")
-
-#: How a target is expressed.
-KINDS: tuple[str, ...] = ("pct_reduction", "absolute", "per_capita", "rate", "carbon_neutrality", "qualitative")
-
-#: Kinds whose ``target_value`` (and interim values) are percentages 0-100.
-PERCENT_KINDS: frozenset[str] = frozenset({"pct_reduction", "rate", "carbon_neutrality"})
+SIZE_CLASSES: tuple[str, ...] = get_args(SizeClassLabel)
 
 Theme = Literal[
     "climate",
@@ -98,8 +75,20 @@ Theme = Literal[
     "procurement",
     "cross_cutting",
 ]
+#: What a target counts (see docs/design.md, "Targets DataFrame").
 Scope = Literal["hinku", "alas_total", "city_inventory", "consumption_based", "other"]
+#: How a target is expressed.
 Kind = Literal["pct_reduction", "absolute", "per_capita", "rate", "carbon_neutrality", "qualitative"]
+
+#: Themes a target, key measure or key problem can belong to (the values of :data:`Theme`).
+THEMES: tuple[str, ...] = get_args(Theme)
+#: The values of :data:`Scope`.
+SCOPES: tuple[str, ...] = get_args(Scope)
+#: The values of :data:`Kind`.
+KINDS: tuple[str, ...] = get_args(Kind)
+
+#: Kinds whose ``target_value`` (and interim values) are percentages 0-100.
+PERCENT_KINDS: frozenset[str] = frozenset({"pct_reduction", "rate", "carbon_neutrality"})
 
 
 def _size_class(value: Any) -> Any:
@@ -110,7 +99,7 @@ def _size_class(value: Any) -> Any:
 
 
 SizeClass = Annotated[
-    Literal["<5k", "5–10k", "10–20k", "20–50k", "50–100k", ">100k"] | None,
+    SizeClassLabel | None,
     BeforeValidator(_size_class),
 ]
 

@@ -30,23 +30,18 @@ def _resolve_cities(wanted: list[str], store: Path | None) -> list[str]:
     import difflib
 
     from rvanalytics.exceptions import ReportError
-    from rvanalytics.key import load_key
+    from rvanalytics.key import load_key, name_index
     from rvanalytics.store import DEFAULT_DIVISION_YEAR
 
     key = load_key(DEFAULT_DIVISION_YEAR, store=store)
     codes = set(key["code"].astype(str))
-    by_name: dict[str, str] = {}
-    for col in ("name_fi", "name_sv", "name_en"):
-        if col in key.columns:
-            for code, name in zip(key["code"].astype(str), key[col], strict=True):
-                if isinstance(name, str) and name:
-                    by_name.setdefault(name.casefold(), code)
+    by_name = name_index(DEFAULT_DIVISION_YEAR, store=store)
     out: list[str] = []
     for item in wanted:
         text = item.strip()
         code = text.zfill(3) if text.isdigit() else by_name.get(text.casefold())
         if code not in codes:
-            names = sorted({n for n in key["name_fi"].astype(str)})
+            names = sorted(set(key["name_fi"].astype(str)))
             close = difflib.get_close_matches(text, names, n=3) if not text.isdigit() else []
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise ReportError(

@@ -25,25 +25,11 @@ _CODE_NAME = re.compile(r"^\s*(?:KU)?(\d{3})\s+(.+?)\s*$")
 _TOTAL_NAMES = {"koko maa", "hela landet", "whole country", "sss"}
 
 
-def _name_index(year: int, store=None) -> dict[str, str]:
-    from rvanalytics.key import load_key
-
-    key = load_key(year, store=store)
-    index: dict[str, str] = {}
-    for col in ("name_fi", "name_sv", "name_en"):
-        for code, name in key[["code", col]].itertuples(index=False):
-            if isinstance(name, str) and name.strip():
-                index.setdefault(name.strip().casefold(), code)
-    for code, fi, sv in key[["code", "name_fi", "name_sv"]].itertuples(index=False):
-        if isinstance(fi, str) and isinstance(sv, str) and fi != sv:
-            index.setdefault(f"{fi} - {sv}".casefold(), code)
-            index.setdefault(f"{sv} - {fi}".casefold(), code)
-    return index
-
-
 def resolve_area_names(names: pd.Series, year: int, path: str | Path, *, column: str, store=None) -> pd.Series:
     """Municipality codes for names of ``year``'s key; :class:`DataFileError` listing all unmatched names."""
-    index = _name_index(year, store)
+    from rvanalytics.key import name_index
+
+    index = name_index(year, store)
     cleaned = names.astype("string").str.strip()
     codes = cleaned.str.casefold().map(index)
     if codes.isna().any():
