@@ -18,6 +18,8 @@ Examples
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -175,9 +177,6 @@ def unit_text(unit: object, lang: str = "fi") -> str:
     >>> unit_text("km/person", "en"), unit_text(None, "fi")
     ('km/person', '')
     """
-    import math
-    import re
-
     if unit is None or (isinstance(unit, float) and math.isnan(unit)):
         return ""
     out = str(unit)

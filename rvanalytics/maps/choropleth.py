@@ -193,8 +193,7 @@ def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
     n = len(a)
     w = 100.0 / k
     p = np.arange(w, 100 + w, w)
-    if p[-1] > 100.0:
-        p[-1] = 100.0
+    p[-1] = min(p[-1], 100.0)
     out = []
     for pct in p:
         idx = pct / 100.0 * (n - 1)
@@ -410,6 +409,12 @@ def choropleth(
     municipal = key == "code"
     regs = check_gdf(regions, "regions", "region_code") if regions is not None else None
 
+    wanted = [str(c) for c in label_codes]
+    missing = sorted(set(wanted) - set(g[key]))
+    if missing:
+        raise RvanalyticsError(f"label code(s) {missing} are not on the map")
+    labelled = g[g[key].isin(wanted)]
+
     def draw(target: Axes, scale: float = 1.0) -> None:
         with layout.batch_draw(target.figure):
             _draw_classes(target, g, idx, classes, lw=(0.25 if municipal else 0.6) * scale,
@@ -419,11 +424,6 @@ def choropleth(
             if len(labelled):  # the labelled places stand out, so a label is never read as its neighbour's
                 labelled.boundary.plot(ax=target, color="#000000", linewidth=1.3 * min(scale, 1.6), zorder=4)
 
-    wanted = [str(c) for c in label_codes]
-    missing = sorted(set(wanted) - set(g[key]))
-    if missing:
-        raise RvanalyticsError(f"label code(s) {missing} are not on the map")
-    labelled = g[g[key].isin(wanted)]
     draw(ax)
     page.extent(g.total_bounds)
     if inset is None:
