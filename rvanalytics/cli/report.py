@@ -92,8 +92,7 @@ def report(
 ) -> None:
     """Make per-city reports with papermill, then index.html, measures.html and manifest.json.
 
-    Exits with status 1 when any report failed (after all the others are done); the
-    failures are listed with cell index, exception and message.
+    Exits with status 1 when any report failed (after all the others are done); the failures are listed with cell index, exception and message.
     """
     from rvanalytics.exceptions import ReportError
     from rvanalytics.paths import reports_dir
