@@ -17,6 +17,7 @@ __all__ = [
     "HarmoniseError",
     "ProfileError",
     "ReportError",
+    "OutputError",
 ]
 
 
@@ -85,6 +86,16 @@ class StoreError(RvanalyticsError):
 
 class HarmoniseError(RvanalyticsError):
     """A table cannot be moved onto another year's municipal division."""
+
+
+class OutputError(DataFileError):
+    """An output path cannot be written (a folder where a file is expected, a file in the way, no permission).
+
+    Examples
+    --------
+    >>> str(OutputError("out.json", "is a folder, not a file", "give a file name such as out.json"))
+    'out.json: is a folder, not a file. Fix: give a file name such as out.json'
+    """
 
 
 class ProfileError(DataFileError):

@@ -92,7 +92,7 @@ def test_cli_inspect_bad_file_is_one_line_error(tmp_path: Path):
 
     proc = subprocess.run([sys.executable, "-c", "from rvanalytics.cli import main; main()", "data", "inspect", str(bad)],
                           capture_output=True, text=True)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "broken.geojson" in proc.stderr and "Traceback" not in proc.stderr
     del main
 
@@ -118,6 +118,6 @@ def test_build_without_network_or_recorded_copy_stops_quickly(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-c", "from rvanalytics.cli import main; main()", "data", "build",
                            "--store", str(tmp_path / "store")], capture_output=True, text=True, env=env, timeout=60)
     assert time.perf_counter() - started < 10 + 5  # + interpreter start-up
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "error: source 'statfi_municipality_key'" in proc.stderr and "Fix:" in proc.stderr
     assert not (tmp_path / "store").exists()

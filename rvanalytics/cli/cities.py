@@ -53,7 +53,10 @@ def new_cmd(
     Example: rvanalytics cities new 091 --out my_profiles/
     """
     from rvanalytics.cities import new_profile
+    from rvanalytics.cli._out import check_out_dir
 
+    if out is not None:
+        check_out_dir(out)
     path = new_profile(code, out, year=year)
     typer.echo(f"wrote {path}; fill it in, then run: rvanalytics cities validate {path}")
 
@@ -72,7 +75,10 @@ def import_cmd(
     Example: rvanalytics cities import applications.xlsx --out data/cities
     """
     from rvanalytics.cities import import_spreadsheet
+    from rvanalytics.cli._out import check_out_dir
 
+    if out is not None:
+        check_out_dir(out)
     result = import_spreadsheet(file, out, overwrite=overwrite, year=year)
     for path in result.written:
         typer.echo(f"wrote {path}")

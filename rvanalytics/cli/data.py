@@ -22,9 +22,11 @@ def build(
     extra: list[Path] = typer.Option([], "--extra", help="Your own indicator table (tidy CSV/Excel); repeatable."),
 ) -> None:
     """Build the local store (boundaries, key, mergers, indicator panel) and print a summary."""
+    from rvanalytics.cli._out import check_out_dir
     from rvanalytics.paths import store_dir
     from rvanalytics.store import build_store
 
+    check_out_dir(store_dir(store), "--store")
     started = time.perf_counter()
     manifest = build_store(store, offline=offline or None, progress=sys.stderr.isatty(),
                            division_year=division_year, extra_tables=tuple(extra))

@@ -174,6 +174,10 @@ def metrics_cmd(
 
     Example: rvanalytics metrics Joensuu 091 --out metrics.json
     """
+    if out is not None:
+        from rvanalytics.cli._out import check_out_file
+
+        check_out_file(out, "--out", (".csv", ".json"))
     result = compute(cities, store=store, cities_path=profiles, across_scopes=across_scopes, since=since)
     if out is not None:
         for path in write(result, out):
