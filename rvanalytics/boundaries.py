@@ -368,7 +368,9 @@ def _load(kind: str, year: int, simplified: bool, store) -> gpd.GeoDataFrame:
         if available:
             raise StoreError(f"no {kind} boundaries for {year} in the store {base}; available years: {available}")
         raise StoreError(f"the store {base} has no {kind} boundaries. Fix: run `rvanalytics data build`")
-    return gpd.read_parquet(path)
+    from rvanalytics.store import read_store_table
+
+    return read_store_table(path, geo=True, store=store)
 
 
 def load_municipalities(year: int, *, simplified: bool = False, store=None) -> gpd.GeoDataFrame:

@@ -145,7 +145,9 @@ def _all_years(store: str | Path | None) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _read_stored_key(path: str, mtime_ns: int) -> pd.DataFrame:
-    return pd.read_parquet(path)
+    from rvanalytics.store import read_store_table
+
+    return read_store_table(path)
 
 
 def key_years(store: str | Path | None = None) -> list[int]:

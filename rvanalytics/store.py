@@ -36,6 +36,8 @@ __all__ = [
     "load_panel_flags",
     "read_manifest",
     "store_summary",
+    "read_store_table",
+    "check_store_files",
     "DEFAULT_DIVISION_YEAR",
     "BOUNDARY_PLAN",
 ]
@@ -243,6 +245,65 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
+def _rebuild_fix(base: Path | None) -> str:
+    return "rebuild the store with `rvanalytics data build" + (f" --store {base}`" if base is not None else "`")
+
+
+def read_store_table(path: str | Path, *, geo: bool = False, store: str | Path | None = None, **kwargs: Any):
+    """Read one Parquet (``geo``: GeoParquet) file of the store; :class:`StoreError` naming it when it is damaged.
+
+    A missing, empty (0 bytes) or truncated file, or one that is not Parquet, is reported with
+    the file and the fix (rebuild the store) instead of the Arrow error.
+    """
+    path = Path(path)
+    base = Path(store) if store is not None else None
+    if not path.exists():
+        raise StoreError(f"{path} is missing. Fix: {_rebuild_fix(base)}")
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a Parquet file. Fix: remove it and {_rebuild_fix(base)}")
+    if path.stat().st_size == 0:
+        raise StoreError(f"{path} is empty (0 bytes). Fix: {_rebuild_fix(base)}")
+    try:
+        if geo:
+            return gpd.read_parquet(path, **kwargs)
+        return pd.read_parquet(path, **kwargs)
+    except (OSError, ValueError) as err:  # pyarrow.ArrowInvalid is a ValueError; a truncated file an OSError
+        first = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        raise StoreError(f"{path} is damaged and cannot be read ({first}). Fix: {_rebuild_fix(base)}") from None
+
+
+def check_store_files(store: str | Path | None = None, manifest: dict[str, Any] | None = None) -> list[Path]:
+    """Check that every Parquet file of the store is readable (footer and schema); return them.
+
+    Raises :class:`StoreError` naming the first damaged, empty or missing file and the fix.
+    """
+    import pyarrow.parquet as pq
+
+    from rvanalytics.paths import store_dir
+
+    base = store_dir(store)
+    manifest = manifest if manifest is not None else read_manifest(store)
+    tables = manifest.get("tables", {})
+    expected = [base / t["path"] for t in tables.values() if isinstance(t, dict) and t.get("path")]
+    if "panel" in tables:
+        expected.append(base / "panel_flags.parquet")
+    for year in manifest.get("boundaries", {}):
+        for kind in ("municipalities", "municipalities_simplified", "regions", "regions_simplified"):
+            expected.append(base / kind / f"{year}.parquet")
+    fix_base = Path(store) if store is not None else None
+    for path in expected:
+        if not path.is_file():
+            raise StoreError(f"{path} is missing. Fix: {_rebuild_fix(fix_base)}")
+        if path.stat().st_size == 0:
+            raise StoreError(f"{path} is empty (0 bytes). Fix: {_rebuild_fix(fix_base)}")
+        try:
+            pq.read_metadata(path)
+        except (OSError, ValueError) as err:
+            first = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+            raise StoreError(f"{path} is damaged and cannot be read ({first}). Fix: {_rebuild_fix(fix_base)}") from None
+    return expected
+
+
 def read_manifest(store: str | Path | None = None) -> dict[str, Any]:
     """The store's manifest; :class:`StoreError` with the fix when there is no store."""
     from rvanalytics.paths import store_dir
@@ -253,9 +314,12 @@ def read_manifest(store: str | Path | None = None) -> dict[str, Any]:
         raise StoreError(f"no store at {base}. Fix: run `rvanalytics data build`"
                          + (f" --store {base}" if store is not None else ""))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise StoreError(f"{path} is corrupt ({err}). Fix: run `rvanalytics data build` again") from None
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
+        raise StoreError(f"{path} is corrupt ({err}). Fix: {_rebuild_fix(Path(store) if store is not None else None)}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables", {}), dict):
+        raise StoreError(f"{path} is not a store manifest. Fix: {_rebuild_fix(Path(store) if store is not None else None)}")
+    return manifest
 
 
 def load_panel(store: str | Path | None = None, *, indicators: list[str] | None = None,
@@ -281,14 +345,12 @@ def load_panel(store: str | Path | None = None, *, indicators: list[str] | None 
 
     read_manifest(store)
     path = store_dir(store) / "panel.parquet"
-    if not path.exists():
-        raise StoreError(f"{path} is missing. Fix: run `rvanalytics data build`")
     filters = []
     if indicators:
         filters.append(("indicator", "in", list(indicators)))
     if level:
         filters.append(("level", "==", level))
-    return pd.read_parquet(path, filters=filters or None)
+    return read_store_table(path, store=store, filters=filters or None)
 
 
 def load_panel_flags(store: str | Path | None = None) -> pd.DataFrame:
@@ -296,12 +358,20 @@ def load_panel_flags(store: str | Path | None = None) -> pd.DataFrame:
     from rvanalytics.paths import store_dir
 
     read_manifest(store)
-    return pd.read_parquet(store_dir(store) / "panel_flags.parquet")
+    return read_store_table(store_dir(store) / "panel_flags.parquet", store=store)
 
 
 def store_summary(store: str | Path | None = None) -> dict[str, Any]:
     """What the store holds: boundaries per year, key years, and per-indicator panel coverage."""
     manifest = read_manifest(store)
+    missing = [k for k in ("built_at", "package_version", "division_year", "boundaries", "tables", "sources")
+               if k not in manifest] or ([] if "key" in manifest["tables"] else ["tables.key"])
+    if missing:
+        from rvanalytics.paths import store_dir
+
+        raise StoreError(f"{store_dir(store) / 'manifest.json'} lacks {missing[0]!r}. "
+                         f"Fix: {_rebuild_fix(Path(store) if store is not None else None)}")
+    check_store_files(store, manifest)
     summary: dict[str, Any] = {
         "built_at": manifest["built_at"],
         "package_version": manifest["package_version"],

@@ -145,6 +145,8 @@ def main() -> None:
     """Console entry point: run the app and turn package errors into one-line messages."""
     try:
         app()
+    except CliError:  # already printed by the group
+        raise
     except RvanalyticsError as err:
         typer.secho(f"error: {err}", err=True, fg=typer.colors.RED)
         sys.exit(ERROR_EXIT)
