@@ -17,6 +17,7 @@ __all__ = ["MARKERS", "Flags", "check_file", "pad_codes", "parse_numbers", "read
 #: The value is missing; the marker is kept as ``status``.
 MARKERS = {".", "..", "...", "....", "-", "x", "NA", "N/A", "na", "n/a"}
 
+_DOT_THOUSANDS = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(?:\s?\d{3})*,\d+\s*$|^\s*-?\d+,\d+\s*$")
 _HTML = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.IGNORECASE)
 
@@ -78,6 +79,20 @@ def parse_numbers(values: pd.Series, path: str | Path, column: str, *, decimal: 
     (``""`` for a plain number, ``"missing"`` for an empty cell). Anything else that is
     not a number raises :class:`DataFileError` naming the row (1-based file line,
     header = line 1) and the column; a decimal comma where a point is expected too.
+
+    ``decimal`` is ``"."``, ``","`` or ``"auto"`` (a ``;``-separated file may use either): with
+    ``"auto"`` a column is read with decimal commas when any cell has a comma, else with
+    points. With ``","`` a dot is accepted only as a thousands separator (``1.234,5``); a cell
+    such as ``41.5`` is an error rather than being read as 415.
+
+    Examples
+    --------
+    >>> v, _ = parse_numbers(pd.Series(["41.5", "3"]), "t.csv", "value", decimal="auto")
+    >>> v.tolist()
+    [41.5, 3.0]
+    >>> v, _ = parse_numbers(pd.Series(["41,5", "1.234,5"]), "t.csv", "value", decimal="auto")
+    >>> v.tolist()
+    [41.5, 1234.5]
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         value = values.astype("float64")
@@ -90,8 +105,19 @@ def parse_numbers(values: pd.Series, path: str | Path, column: str, *, decimal: 
     empty = text.isna() | (text == "")
     status[empty.to_numpy()] = "missing"
     candidate = text.where(~(is_marker.fillna(False) | empty))
-    cleaned = candidate.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    cleaned = candidate.str.replace("\u00a0", "", regex=False).str.replace("\u202f", "", regex=False) \
+        .str.replace(" ", "", regex=False)
+    if decimal == "auto":
+        decimal = "," if cleaned.str.contains(",", regex=False).fillna(False).any() else "."
     if decimal == ",":
+        has_dot = cleaned.str.contains(".", regex=False).fillna(False)
+        ambiguous = has_dot & ~cleaned.str.fullmatch(_DOT_THOUSANDS).fillna(False)
+        if ambiguous.any():
+            pos = int(np.flatnonzero(ambiguous.to_numpy())[0])
+            raise DataFileError(path, f"{candidate.iloc[pos]!r} has a decimal point in a column that uses decimal "
+                                f"commas ({int(ambiguous.sum())} such cells)", "use one decimal separator in the "
+                                "whole column (41,5 or 41.5), so no value is read 10 or 1000 times too large",
+                                row=first_row + pos, column=column)
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     parsed = pd.to_numeric(cleaned, errors="coerce")
     bad = candidate.notna() & parsed.isna()

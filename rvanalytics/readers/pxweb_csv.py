@@ -101,7 +101,7 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
     if not value_columns:
         for col in raw.columns[1:]:
             try:
-                parse_numbers(raw[col], path, col)
+                parse_numbers(raw[col], path, col, decimal="auto")
                 candidates.append(col)
             except DataFileError:
                 label_cols.append(col)
@@ -111,7 +111,7 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
         raise DataFileError(path, "no numeric column found", "the file should have numbers after the area and label columns")
     parts = []
     for col in candidates:
-        value, status = parse_numbers(raw[col], path, col)
+        value, status = parse_numbers(raw[col], path, col, decimal="auto")
         part = pd.DataFrame({"level": levels, "code": codes.astype(str), "area": areas})
         for lab in label_cols:
             part[lab] = raw[lab]

@@ -48,7 +48,8 @@ def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
         raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as err:
         raise DataFileError(path, f"cannot be read as CSV ({err})", "check the quoting and the separator") from None
-    return raw, "," if sep == ";" else "."
+    # A ';' file may use decimal commas or points; each column is checked (never 41.5 -> 415).
+    return raw, "auto" if sep == ";" else "."
 
 
 def read_user_table(path: str | Path, *, division_year: int | None = None, store=None,
