@@ -21,12 +21,10 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import re
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,8 +51,6 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1"
-CONNECT_TIMEOUT = 4.0
-READ_TIMEOUT = 60.0
 #: Statistics Finland's documented limit of cells per query (``?config`` reports the live value).
 DEFAULT_MAX_CELLS = 100_000
 
@@ -375,24 +371,19 @@ def split_query(query: Mapping[str, Any], metadata: TableMetadata, max_cells: in
 
 
 def _default_session(cache: bool) -> requests.Session:
-    if cache:
-        try:
-            import requests_cache
+    from rvanalytics.download import http_session
+    from rvanalytics.paths import data_dir
 
-            from rvanalytics.paths import data_dir
-
-            cache_dir = data_dir() / "http_cache"
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            return requests_cache.CachedSession(str(cache_dir / "pxweb"), backend="sqlite",
-                                                allowable_methods=("GET", "POST"),
-                                                expire_after=dt.timedelta(days=7))
-        except ImportError:  # pragma: no cover - requests-cache is a dependency
-            pass
-    return requests.Session()
+    return http_session(cache=data_dir() / "http_cache" / "pxweb.sqlite" if cache else None)
 
 
 class PxWebClient:
-    """PxWeb API v1 client with caching, timeouts, 429 backoff and cell-limit splitting.
+    """PxWeb API v1 client: metadata, json-stat2 queries split over the cell limit.
+
+    Every request goes through :func:`rvanalytics.download.http_session`: timeouts, retries
+    on HTTP 429/5xx honouring ``Retry-After``, a hard deadline on name resolution, the
+    ``RVANALYTICS_SOURCE_BASE_URL`` rewrite and (by default) a 7-day cache of complete JSON
+    answers under ``data_dir()/http_cache``.
 
     Parameters
     ----------
@@ -400,68 +391,49 @@ class PxWebClient:
         E.g. ``https://pxdata.stat.fi/PxWeb/api/v1``.
     lang : {"fi", "sv", "en"}
     session : requests.Session, optional
-        Default: a ``requests_cache`` session caching under ``data_dir()/http_cache``.
+        Default: ``http_session(cache=…)`` (or without cache when ``cache=False``).
+    cache : bool
+        Cache answers (default session only).
     max_cells : int
         Queries above this are split.
-    max_retries : int
-        Retries on HTTP 429/503 (waiting ``Retry-After`` seconds, else 1, 2, 4 … s).
-    sleep : callable
-        Used for waiting (tests pass a fake).
+    timeout : (float, float), optional
+        Connect and read timeouts (default: those of :mod:`rvanalytics.download`).
     """
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, lang: str = "fi", *, session: requests.Session | None = None,
-                 cache: bool = True, max_cells: int = DEFAULT_MAX_CELLS, max_retries: int = 4,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-                 sleep: Callable[[float], None] = time.sleep, backoff: float = 1.0) -> None:
+                 cache: bool = True, max_cells: int = DEFAULT_MAX_CELLS,
+                 timeout: tuple[float, float] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.lang = lang
         self.session = session if session is not None else _default_session(cache)
-        self.session.headers.setdefault("User-Agent", "rvanalytics (PxWeb v1 client)")
         self.max_cells = max_cells
-        self.max_retries = max_retries
         self.timeout = timeout
-        self.sleep = sleep
-        self.backoff = backoff
-        self.waits: list[float] = []
 
     def url(self, path: str) -> str:
+        """The full URL of ``path`` (a folder, a ``.px`` table or ``?config``)."""
         return f"{self.base_url}/{self.lang}/{path.strip('/')}"
 
     def _request(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        from rvanalytics.download import RETRIES, describe_error
+
         url = self.url(path) + ("/" if method == "GET" and not path.endswith(".px") and not path.startswith("?") else "")
-        for attempt in range(self.max_retries + 1):
-            try:
-                if method == "GET":
-                    response = self.session.get(url, timeout=self.timeout)
-                else:
-                    response = self.session.post(url, json=body, timeout=self.timeout)
-            except (requests.Timeout, requests.ConnectionError) as err:
-                raise SourceUnavailableError(
-                    f"PxWeb {url} did not answer ({type(err).__name__}). Fix: check the network, or use the "
-                    "recorded responses (offline=True)") from None
-            if response.status_code in (429, 503) and attempt < self.max_retries:
-                wait = self.backoff * 2 ** attempt
-                header = response.headers.get("Retry-After")
-                if header:
-                    try:
-                        wait = max(0.0, float(header))
-                    except ValueError:
-                        pass
-                self.waits.append(wait)
-                self.sleep(wait)
-                continue
-            if response.status_code == 429:
-                raise SourceUnavailableError(f"PxWeb {url} kept answering 429 Too Many Requests after "
-                                             f"{self.max_retries} retries. Fix: wait a minute and try again")
-            if response.status_code >= 400:
-                raise SourceUnavailableError(f"PxWeb {url} answered HTTP {response.status_code}: "
-                                             f"{response.text[:200]!r}. Fix: check the table path and the query")
-            try:
-                return response.json()
-            except ValueError:
-                raise DataFileError(url, "the answer is not JSON (an HTML error page?)",
-                                    "open the URL in a browser to read the message") from None
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            response = self.session.request(method, url, json=body if method == "POST" else None, timeout=self.timeout)
+        except requests.RequestException as err:
+            raise SourceUnavailableError(f"PxWeb {url}: {describe_error(err)}. Fix: check the network, or use the "
+                                         "recorded responses (offline)") from None
+        if response.status_code == 429:
+            raise SourceUnavailableError(f"PxWeb {url} kept answering 429 Too Many Requests after {RETRIES} "
+                                         "retries. Fix: wait a minute and try again")
+        if response.status_code >= 400:
+            raise SourceUnavailableError(f"PxWeb {url} answered HTTP {response.status_code}: "
+                                         f"{response.text[:200]!r}. Fix: check the table path and the query")
+        try:
+            return response.json()
+        except ValueError:
+            kind = "an HTML page" if response.text.lstrip().lower().startswith(("<!doctype html", "<html")) else "not JSON"
+            raise DataFileError(url, f"the answer is {kind}, not JSON (an error page, or cut off?)",
+                                "open the URL in a browser to read the message; try again later") from None
 
     def limits(self) -> dict[str, Any]:
         """The server's limits (``GET {base}/{lang}/?config``: ``maxValues``, ``maxCalls``, ``timeWindow``);

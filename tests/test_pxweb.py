@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import requests
 
 from rvanalytics.exceptions import DataFileError, SourceUnavailableError
 from rvanalytics.pxweb import (
@@ -148,34 +147,22 @@ def test_split_query_respects_cell_limit(px26):
     assert sum(count_cells(p, meta) for p in parts) == total
 
 
-# ---------------------------------------------------------------- HTTP with a fake session
+# ---------------------------------------------------------------- HTTP against a local server
+# PxWebClient goes through rvanalytics.download.http_session (the one HTTP path); the server is
+# pytest-httpserver on the loopback, reached through RVANALYTICS_SOURCE_BASE_URL at official paths.
 
-class FakeResponse:
-    def __init__(self, status, payload=None, headers=None, text=""):
-        self.status_code = status
-        self._payload = payload
-        self.headers = headers or {}
-        self.text = text or json.dumps(payload)
-
-    def json(self):
-        if self._payload is None:
-            raise ValueError("no json")
-        return self._payload
+PX_PATH = "/PxWeb/api/v1/fi/StatFin/x.px"
 
 
-class FakeSession:
-    def __init__(self, responder):
-        self.responder = responder
-        self.headers = {}
-        self.calls = []
+@pytest.fixture
+def px_base(httpserver, monkeypatch, tmp_path):
+    from rvanalytics import download
 
-    def get(self, url, timeout=None):
-        self.calls.append(("GET", url, None, timeout))
-        return self.responder("GET", url, None)
-
-    def post(self, url, json=None, timeout=None):
-        self.calls.append(("POST", url, json, timeout))
-        return self.responder("POST", url, json)
+    download.reset_hosts()
+    monkeypatch.setenv("RVANALYTICS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RVANALYTICS_SOURCE_BASE_URL", httpserver.url_for("/").rstrip("/"))
+    yield "https://pxdata.stat.fi/PxWeb/api/v1"
+    download.reset_hosts()
 
 
 def _meta_small():
@@ -193,70 +180,104 @@ def _answer(body):
             "value": list(range(len(areas) * 2))}
 
 
-def test_429_backoff_honours_retry_after():
-    state = {"n": 0}
+def _json_answer(request):
+    from werkzeug import Response
 
-    def responder(method, url, body):
-        state["n"] += 1
-        if state["n"] <= 2:
-            return FakeResponse(429, None, {"Retry-After": "7"} if state["n"] == 1 else {}, text="Too Many Requests")
-        return FakeResponse(200, _answer(body))
+    return Response(json.dumps(_answer(request.get_json())), content_type="application/json")
 
-    waits = []
-    client = PxWebClient("https://example.invalid/api/v1", session=FakeSession(responder), sleep=waits.append, backoff=0.5)
-    frame = client.query("StatFin/x.px", {"area": ["KU091"], "time": "*"}, metadata=_meta_small())
-    assert waits == [7.0, 1.0]  # Retry-After, then exponential (0.5 * 2**1)
+
+def test_429_backoff_honours_retry_after(httpserver, px_base):
+    import time
+
+    from werkzeug import Response
+
+    calls = []
+
+    def handler(request):
+        calls.append(request.get_json())
+        if len(calls) == 1:
+            return Response("Too Many Requests", status=429, headers={"Retry-After": "1"})
+        return _json_answer(request)
+
+    httpserver.expect_request(PX_PATH, method="POST").respond_with_handler(handler)
+    started = time.perf_counter()
+    frame = PxWebClient(px_base, cache=False).query("StatFin/x.px", {"area": ["KU091"], "time": "*"}, metadata=_meta_small())
+    assert 0.9 < time.perf_counter() - started < 3
+    assert len(calls) == 2 and calls[0] == calls[1]  # the same POST body sent again
     assert len(frame) == 2
-    assert client.session.calls[0][3][0] <= 5  # connect timeout
 
 
-def test_429_gives_up_after_retries():
-    client = PxWebClient("https://example.invalid/api/v1", max_retries=2, sleep=lambda s: None,
-                         session=FakeSession(lambda m, u, b: FakeResponse(429, None, text="slow down")))
-    with pytest.raises(SourceUnavailableError, match="429"):
+def test_429_gives_up_after_retries(httpserver, px_base):
+    from rvanalytics.download import http_session
+
+    httpserver.expect_request(PX_PATH, method="POST").respond_with_data("slow down", status=429)
+    client = PxWebClient(px_base, session=http_session(retries=2, backoff=0.01))
+    with pytest.raises(SourceUnavailableError, match="429") as info:
         client.query("StatFin/x.px", {"area": ["KU091"]}, metadata=_meta_small())
-    assert len(client.session.calls) == 3
+    assert len(httpserver.log) == 3 and "\n" not in str(info.value)
 
 
-def test_cell_limit_splits_posts():
-    session = FakeSession(lambda m, u, b: FakeResponse(200, _answer(b)))
-    client = PxWebClient("https://example.invalid/api/v1", session=session, max_cells=4)
+def test_cell_limit_splits_posts(httpserver, px_base):
+    httpserver.expect_request(PX_PATH, method="POST").respond_with_handler(_json_answer)
+    client = PxWebClient(px_base, cache=False, max_cells=4)
     frame = client.query("StatFin/x.px", {"area": "*", "time": "*"}, metadata=_meta_small())
-    posts = [c for c in session.calls if c[0] == "POST"]
+    posts = [json.loads(req.data) for req, _ in httpserver.log]
     assert len(posts) == 2  # 8 cells, at most 4 per query
-    assert all(len(p[2]["query"][0]["selection"]["values"]) == 2 for p in posts)
+    assert all(len(p["query"][0]["selection"]["values"]) == 2 for p in posts)
     assert sorted(frame["alue"].unique()) == ["KU049", "KU091", "KU092", "SSS"]
 
 
-def test_timeout_becomes_source_unavailable():
-    def responder(method, url, body):
-        raise requests.ConnectTimeout("connect timed out")
+def test_timeout_becomes_source_unavailable(httpserver, px_base, monkeypatch):
+    import threading
+    import time
 
-    client = PxWebClient("https://example.invalid/api/v1", session=FakeSession(responder))
-    with pytest.raises(SourceUnavailableError, match="did not answer"):
-        client.metadata("StatFin/11re.px")
+    release = threading.Event()
+
+    def silent(request):
+        release.wait(10)
+        return _json_answer(request)
+
+    monkeypatch.setenv("RVANALYTICS_READ_TIMEOUT", "0.5")
+    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/11re.px").respond_with_handler(silent)
+    started = time.perf_counter()
+    try:
+        with pytest.raises(SourceUnavailableError, match="stopped answering"):
+            PxWebClient(px_base, cache=False).metadata("StatFin/11re.px")
+    finally:
+        release.set()
+    assert time.perf_counter() - started < 2
 
 
-def test_folder_and_metadata_via_session(px17):
-    folder = _load(px17 / "px-folder-response.json")
-    meta = _load(px17 / "px-table-viimeisin-response.json")
-
-    def responder(method, url, body):
-        return FakeResponse(200, meta if url.endswith(".px") else folder)
-
-    client = PxWebClient("https://pxnet2.stat.fi/pxweb/api/v1", session=FakeSession(responder))
+def test_folder_and_metadata_at_official_paths(httpserver, px_base, px17):
+    httpserver.expect_request("/pxweb/api/v1/fi/Kuntien_avainluvut/2017/").respond_with_data(
+        (px17 / "px-folder-response.json").read_bytes(), content_type="application/json")
+    httpserver.expect_request("/pxweb/api/v1/fi/Kuntien_avainluvut/2017/kuntien_avainluvut_2017_viimeisin.px").respond_with_data(
+        (px17 / "px-table-viimeisin-response.json").read_bytes(), content_type="application/json")
+    client = PxWebClient("https://pxnet2.stat.fi/pxweb/api/v1", cache=False)
     items = client.list_folder("Kuntien_avainluvut/2017")
     assert items["id"].tolist() == ["kuntien_avainluvut_2017_aikasarja.px", "kuntien_avainluvut_2017_viimeisin.px"]
-    assert client.session.calls[0][1] == "https://pxnet2.stat.fi/pxweb/api/v1/fi/Kuntien_avainluvut/2017/"
     parsed = client.metadata("Kuntien_avainluvut/2017/kuntien_avainluvut_2017_viimeisin.px")
     assert parsed.area_variable.code == "Alue 2017"
+    assert [req.headers["Host"].split(":")[0] for req, _ in httpserver.log] == ["localhost", "localhost"]
 
 
-def test_html_answer_is_a_clear_error():
-    client = PxWebClient("https://example.invalid/api/v1", session=FakeSession(
-        lambda m, u, b: FakeResponse(200, None, text="<html>maintenance</html>")))
-    with pytest.raises(DataFileError, match="not JSON"):
+def test_html_answer_is_a_clear_error_and_not_cached(httpserver, px_base, px26):
+    meta = (px26 / "api-metadata-population.json").read_bytes()
+    answers = [b"<!DOCTYPE html><html><body>Huoltokatko</body></html>", meta]
+
+    def handler(request):
+        from werkzeug import Response
+
+        return Response(answers.pop(0), status=200, content_type="text/html" if not answers else "application/json")
+
+    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/11re.px").respond_with_handler(handler)
+    client = PxWebClient(px_base)  # with the cache
+    with pytest.raises(DataFileError, match="HTML page") as info:
         client.metadata("StatFin/11re.px")
+    assert "\n" not in str(info.value)
+    assert client.metadata("StatFin/11re.px").area_variable.code == "alue_23_20260101"  # asked again, not cached
+    assert PxWebClient(px_base).metadata("StatFin/11re.px").division_year == 2026  # now from the cache
+    assert len(httpserver.log) == 2
 
 
 def test_default_session_caches_under_data_dir(tmp_path, monkeypatch):
@@ -274,9 +295,9 @@ def test_live_helsinki_population():
     assert frame["value"].iloc[0] > 600_000
 
 
-def test_limits_set_cell_limit():
-    session = FakeSession(lambda m, u, b: FakeResponse(200, {"maxValues": 120000, "maxCalls": 30, "timeWindow": 10}))
-    client = PxWebClient("https://pxdata.stat.fi/PxWeb/api/v1", session=session)
+def test_limits_set_cell_limit(httpserver, px_base):
+    httpserver.expect_request("/PxWeb/api/v1/fi/", query_string="config").respond_with_json(
+        {"maxValues": 120000, "maxCalls": 30, "timeWindow": 10})
+    client = PxWebClient(px_base, cache=False)
     assert client.limits()["maxCalls"] == 30
     assert client.max_cells == 120_000
-    assert session.calls[0][1] == "https://pxdata.stat.fi/PxWeb/api/v1/fi/?config"
