@@ -202,6 +202,9 @@ def targets_frame(profiles: Sequence[CityProfile], key: pd.DataFrame) -> pd.Data
     for col in ("baseline_value", "target_value", "compensation_share_pct"):
         df[col] = pd.to_numeric(df[col], errors="raise").astype("float64")
     df["interim_targets"] = df["interim_targets"].astype(object)
+    # Missing text stays None (a str column would turn it into NaN, shown as "nan" by templates).
+    for col in ("source_quote", "source_title", "source_url", "comparability_note", "text_language", "city_name"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df
 
 

@@ -55,6 +55,12 @@ _ALL_FIELDS = sorted(
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UNION_FIELDS = ("people", "key_measure", "key_problem")
+#: Only plain web links may become links in a report (no javascript:, data:, file: ...).
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+#: Plausible years of a baseline, target or milestone.
+YEAR_RANGE = (1900, 2100)
+#: Largest plausible magnitude of a value in a profile (kt, t, %, persons ...).
+MAX_ABS_VALUE = 1e9
 
 
 @dataclass(frozen=True)
@@ -323,11 +329,39 @@ def _coverage(ctx: CheckContext, indicator: str, code: str) -> tuple[int, int, s
     return int(rows["first_year"].iloc[0]), int(rows["last_year"].iloc[0]), where
 
 
+def _check_ranges(t: Target, at: Path_, out: _Collector) -> bool:
+    """Years within :data:`YEAR_RANGE`, values finite and within :data:`MAX_ABS_VALUE`; False if any is not."""
+    ok = True
+    low, high = YEAR_RANGE
+    years = [(("baseline_year",), t.baseline_year), (("target_year",), t.target_year)]
+    years += [(("interim_targets", j, "year"), it.year) for j, it in enumerate(t.interim_targets)]
+    for where, year in years:
+        if year is not None and not low <= year <= high:
+            out.error(at + where, f"year {year} is outside {low}-{high}", "write the four-digit year stated in the source")
+            ok = False
+    values = [(("baseline_value",), t.baseline_value), (("target_value",), t.target_value),
+              (("compensation_share_pct",), t.compensation_share_pct)]
+    values += [(("interim_targets", j, "value"), it.value) for j, it in enumerate(t.interim_targets)]
+    for where, value in values:
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            out.error(at + where, f"{value!r} is not a finite number", "give the number stated in the source, or null when it is not stated")
+            ok = False
+        elif abs(value) > MAX_ABS_VALUE:
+            out.error(at + where, f"{value:g} is beyond any plausible value (more than {MAX_ABS_VALUE:g} in size)",
+                      "check the unit and the number against the source, or write null")
+            ok = False
+    return ok
+
+
 def _check_targets(profile: CityProfile, ctx: CheckContext, out: _Collector) -> None:
     seen_ids: dict[str, int] = {}
     code = profile.city.code
     for i, t in enumerate(profile.targets):
         at: Path_ = ("targets", i)
+        if not _check_ranges(t, at, out):
+            continue
         if t.id in seen_ids:
             out.error(at + ("id",), f"target id {t.id!r} is used twice (also targets[{seen_ids[t.id]}])", "give each target its own id")
         seen_ids.setdefault(t.id, i)
@@ -380,8 +414,10 @@ def _check_targets(profile: CityProfile, ctx: CheckContext, out: _Collector) -> 
                     f"interim year {it.year} is not between the baseline and target years",
                     f"use a year after {t.baseline_year or 'the baseline'} and before {t.target_year}",
                 )
-        if not re.match(r"^(https?://)", t.source.url):
-            out.warning(at + ("source", "url"), f"source url {t.source.url!r} is not a web address", "give the http(s) address of the source")
+        if not _WEB_URL.match(t.source.url):
+            out.error(at + ("source", "url"), f"source url {_short(t.source.url)} is not an http(s) web address "
+                      "(other schemes such as javascript: or data: are refused: a report would turn them into links)",
+                      "give the http:// or https:// address of the source")
         if t.indicator is not None and t.baseline_year is not None and t.indicator in ctx.indicators:
             cov = _coverage(ctx, t.indicator, code)
             if cov is not None:
@@ -482,6 +518,36 @@ def _read(file: Path, out: list[Issue]) -> str | None:
     return None
 
 
+def _sibling_target_ids(files: Sequence[Path]) -> dict[str, Path]:
+    """Target ids of the other profiles of the profiles folder (:func:`rvanalytics.paths.cities_dir`).
+
+    A report reads one city's file only; a target id that another profile of the same
+    folder uses too must still be caught, since ids identify targets in every output.
+    Other folders (e.g. a folder of test fixtures) are not a set of profiles and are not read;
+    the other files' own errors are ignored.
+    """
+    from rvanalytics.paths import cities_dir
+
+    home = cities_dir().resolve()
+    given = {f.resolve() for f in files}
+    out: dict[str, Path] = {}
+    for folder in sorted({f.parent for f in files}):
+        if not folder.is_dir() or folder.resolve() != home:
+            continue
+        for other in profile_files(folder):
+            if other.resolve() in given:
+                continue
+            try:
+                data = parse_yaml(other.read_text(encoding="utf-8-sig")).data
+            except (OSError, UnicodeDecodeError):
+                continue
+            targets = data.get("targets") if isinstance(data, dict) else None
+            for t in targets if isinstance(targets, list) else []:
+                if isinstance(t, dict) and isinstance(t.get("id"), str):
+                    out.setdefault(t["id"], other)
+    return out
+
+
 def _validate(
     paths: str | Path | Sequence[str | Path] | None, ctx: CheckContext
 ) -> tuple[list[tuple[Path, CityProfile]], list[Issue]]:
@@ -489,7 +555,9 @@ def _validate(
     good: list[tuple[Path, CityProfile]] = []
     files = profile_files(paths)
     codes: dict[str, Path] = {}
-    target_ids: dict[str, Path] = {}
+    given = [paths] if isinstance(paths, (str, Path)) else list(paths or [])
+    only_some = any(Path(p).is_file() for p in given)
+    target_ids: dict[str, Path] = _sibling_target_ids(files) if only_some else {}
     for file in files:
         text = _read(file, issues)
         if text is None:
