@@ -235,9 +235,29 @@ def build_store(
 def _panel_source_entry(entry: dict[str, Any]) -> dict[str, Any]:
     files = entry.get("files") or ([entry["file"]] if entry.get("file") else [])
     paths = [Path(f) for f in files if f and Path(f).exists()]
-    base = _source_entry(entry["id"], paths) if paths else {"id": entry["id"], "files": []}
+    if str(entry["id"]).startswith("user:"):  # an analyst's own table (--extra): not in the catalogue
+        base = _user_source_entry(entry["id"], paths)
+    else:
+        base = _source_entry(entry["id"], paths) if paths else {"id": entry["id"], "files": []}
     base.update({k: v for k, v in entry.items() if k not in {"id", "files", "file"}})
     return base
+
+
+def _user_source_entry(source_id: str, files: list[Path]) -> dict[str, Any]:
+    """Manifest entry of a table given with ``--extra``: its files and hashes; licence as stated by its owner."""
+    from rvanalytics.download import sha256sum
+
+    return {
+        "id": source_id,
+        "title": f"analyst's own table {source_id.removeprefix('user:')}",
+        "publisher": "the analyst who added it",
+        "licence": "as stated by the table's owner",
+        "attribution": "",
+        "vintage": "",
+        "files": [{"path": str(p), "sha256": sha256sum(p), "origin": "your own table (--extra)",
+                   "retrieved": dt.datetime.fromtimestamp(p.stat().st_mtime, dt.UTC).date().isoformat(),
+                   "rows": None} for p in files],
+    }
 
 
 def _mkdir(path: Path) -> Path:
@@ -323,10 +343,11 @@ def read_manifest(store: str | Path | None = None) -> dict[str, Any]:
 
 
 def load_panel(store: str | Path | None = None, *, indicators: list[str] | None = None,
-               level: str | None = "municipality") -> pd.DataFrame:
+               level: str | None = "municipality", releases: str = "series") -> pd.DataFrame:
     """The indicator panel from the store: one long table.
 
-    Columns ``level, code, year, indicator, value, unit, source, status, division_year``.
+    Columns ``level, code, year, indicator, value, unit, source, status, division_year, release,
+    preliminary``.
 
     Parameters
     ----------
@@ -334,6 +355,12 @@ def load_panel(store: str | Path | None = None, *, indicators: list[str] | None 
         Keep only these indicator ids.
     level : {"municipality", "region", "country", None}
         Keep only rows of this level (None: all levels).
+    releases : {"series", "comparison", "all"}
+        Syke re-releases its whole series every year and the store keeps every release.
+        "series" (default): each series from the newest release covering it
+        (:func:`rvanalytics.releases.select_series`); "comparison": per indicator the release
+        with the most municipalities, for comparing areas (:func:`rvanalytics.releases.comparison_view`);
+        "all": every release.
 
     Examples
     --------
@@ -348,9 +375,18 @@ def load_panel(store: str | Path | None = None, *, indicators: list[str] | None 
     filters = []
     if indicators:
         filters.append(("indicator", "in", list(indicators)))
+    if releases not in ("series", "comparison", "all"):
+        raise ValueError(f"releases must be 'series', 'comparison' or 'all', not {releases!r}")
+    from rvanalytics.releases import comparison_view, select_series
+
+    if releases == "comparison":
+        # the release is chosen on the municipal rows, then every level follows it
+        panel = comparison_view(read_store_table(path, store=store, filters=filters or None))
+        return panel[panel["level"] == level].reset_index(drop=True) if level else panel
     if level:
         filters.append(("level", "==", level))
-    return read_store_table(path, store=store, filters=filters or None)
+    panel = read_store_table(path, store=store, filters=filters or None)
+    return select_series(panel) if releases == "series" else panel
 
 
 def load_panel_flags(store: str | Path | None = None) -> pd.DataFrame:

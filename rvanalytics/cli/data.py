@@ -27,6 +27,10 @@ def build(
     from rvanalytics.store import build_store
 
     check_out_dir(store_dir(store), "--store")
+    for table in extra:  # checked before the build starts, not minutes into it
+        from rvanalytics.readers.user_tables import read_user_table
+
+        read_user_table(table)
     started = time.perf_counter()
     manifest = build_store(store, offline=offline or None, progress=sys.stderr.isatty(),
                            division_year=division_year, extra_tables=tuple(extra))
