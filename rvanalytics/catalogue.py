@@ -51,6 +51,8 @@ class Source:
     recorded_dir: str | None
     recorded_files: tuple[RecordedFile, ...]
     expected_columns: tuple[str, ...]
+    #: Data release (e.g. Syke's yearly ALas release "2024"); "" for sources without releases.
+    release: str = ""
 
     def recorded_file(self, name: str | None = None, **params: Any) -> RecordedFile:
         """The recorded file called ``name``, or the one whose params match ``params``."""
@@ -111,6 +113,7 @@ def sources() -> dict[str, Source]:
             recorded_dir=recorded.get("dir"),
             recorded_files=files,
             expected_columns=tuple((entry.get("expected") or {}).get("columns") or ()),
+            release=str(entry.get("release") or ""),
         )
     return result
 

@@ -33,7 +33,8 @@ from rvanalytics.readers._common import Flags, read_text
 __all__ = ["PANEL_COLUMNS", "PanelBuild", "build_panel", "derive_per_capita", "inspect_indicator_file",
            "panel_status", "source_path"]
 
-PANEL_COLUMNS = ["level", "code", "year", "indicator", "value", "unit", "source", "status", "division_year"]
+PANEL_COLUMNS = ["level", "code", "year", "indicator", "value", "unit", "source", "status", "division_year",
+                 "release", "preliminary"]
 FLAG_COLUMNS = ["source", "file", "row", "column", "reason"]
 
 #: Division year of each source's municipality codes.
@@ -41,6 +42,8 @@ SOURCE_DIVISIONS = {
     "sotkanet_population": 2023,
     "syke_alas_road_transport": 2020,
     "syke_alas_hinku_north_karelia": 2026,
+    "syke_alas_hinku_municipalities_2024": 2024,
+    "syke_alas_hinku_regions_2024": 2024,
     "statfin_pxweb_11re": 2026,
 }
 
@@ -173,8 +176,6 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
 
     from rvanalytics.indicators import per_capita_indicators
     from rvanalytics.readers import (
-        read_hinku_sectors,
-        read_hinku_totals,
         read_regions_summary,
         read_road_transport_csv,
         read_sector_tree,
@@ -221,24 +222,15 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
     road_rows = add("syke_alas_road_transport", road_transport_indicators(road), [road_path, tree_path],
                     SOURCE_DIVISIONS["syke_alas_road_transport"])
 
-    # 3. Hinku North Karelia (current division); the tidy files have no official equivalent file
-    hk_src = "syke_alas_hinku_north_karelia"
-    sec_path = source_path(hk_src, "north_karelia_emissions_by_sector_long.csv", offline=True)
-    tot_path = source_path(hk_src, "north_karelia_emissions_totals.csv", offline=True)
-    totals = read_hinku_totals(tot_path)
-    hinku = pd.concat([
-        read_hinku_sectors(sec_path),
-        pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
-                      "indicator": "ghg_hinku_total_kt", "value": totals["total_kt"], "unit": "kt CO2e",
-                      "source": hk_src, "status": np.where(totals["total_kt"].isna(), "..", "")}),
-    ], ignore_index=True)
-    hinku_rows = add(hk_src, hinku, [sec_path, tot_path], SOURCE_DIVISIONS[hk_src],
-                     "Hinku method without credits; per capita uses Syke's population")
-    syke_pop = pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
-                             "indicator": "population", "value": totals["population"]})
-    if division_year >= SOURCE_DIVISIONS[hk_src]:
-        syke_pop, _ = _harmonise_rows(syke_pop.assign(unit="persons", source=hk_src, status=""),
-                                      SOURCE_DIVISIONS[hk_src], division_year, store=store)
+    # 3. Syke Hinku emissions, every release: municipalities, regions and the country
+    hinku_frames = []
+    for source_id, (rows, syke_population, files, from_year, note) in _syke_hinku_sources(
+            division_year, flag_frames, store).items():
+        rows = add(source_id, rows, files, from_year, note)
+        if from_year is not None and from_year < division_year:
+            syke_population = _harmonise_population(syke_population, from_year, division_year, store)
+        hinku_frames.append((rows, syke_population))
+    pieces.append(_hinku_per_capita(hinku_frames))
 
     # 4. regions (all ALas emissions, region level)
     reg_path = source_path("syke_alas_regions", offline=offline)
@@ -261,8 +253,8 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
     derived = []
     for per_id, (num_id, scale) in per_capita_indicators().items():
         if num_id == "ghg_hinku_total_kt":
-            derived.append(derive_per_capita(hinku_rows, syke_pop, per_id, num_id, scale))
-        elif num_id == "ghg_alas_total_kt":
+            continue  # derived per release in step 3
+        if num_id == "ghg_alas_total_kt":
             derived.append(derive_per_capita(regions, regions, per_id, num_id, scale))
         elif num_id.startswith("road_transport"):
             derived.append(derive_per_capita(road_rows, population, per_id, num_id, scale))
@@ -271,9 +263,12 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
 
     panel = pd.concat([p for p in pieces if not p.empty], ignore_index=True)
     panel["division_year"] = division_year
+    panel["release"] = panel["release"].fillna("") if "release" in panel else ""
+    panel["preliminary"] = panel["preliminary"].fillna(False) if "preliminary" in panel else False
     panel = panel[PANEL_COLUMNS]
     panel = panel.astype({"level": "str", "code": "str", "year": "int64", "indicator": "str", "value": "float64",
-                          "unit": "str", "source": "str", "status": "str", "division_year": "int64"})
+                          "unit": "str", "source": "str", "status": "str", "division_year": "int64",
+                          "release": "str", "preliminary": "bool"})
     panel, dup_flags = _drop_duplicates(panel)
     flag_frames.append(dup_flags)
     _check_units(panel)
@@ -287,8 +282,150 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
     return PanelBuild(panel=panel, flags=flags, sources=sources, mergers=applied)
 
 
+def _release(source_id: str) -> str:
+    from rvanalytics.catalogue import sources
+
+    known = sources()
+    return known[source_id].release if source_id in known else ""
+
+
+def _syke_hinku_sources(division_year: int, flag_frames: list[pd.DataFrame],
+                        store) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[Path], int | None, str]]:
+    """Rows and Syke population of every Hinku source (recorded copies: Syke has no bulk download of these)."""
+    from rvanalytics.hinku import check_same_release, country_rows, table_rows
+    from rvanalytics.key import name_index
+    from rvanalytics.readers import read_hinku_sectors, read_hinku_totals
+    from rvanalytics.readers.regions_summary import region_names
+    from rvanalytics.readers.syke_tables import (
+        read_syke_area_workbook,
+        read_syke_stacked_workbook,
+        read_syke_summary_workbook,
+    )
+
+    out = {}
+    # release 2026: 13 North Karelia municipalities (tidy files)
+    src = "syke_alas_hinku_north_karelia"
+    sec_path = source_path(src, "north_karelia_emissions_by_sector_long.csv", offline=True)
+    tot_path = source_path(src, "north_karelia_emissions_totals.csv", offline=True)
+    totals = read_hinku_totals(tot_path)
+    rows = pd.concat([
+        read_hinku_sectors(sec_path),
+        pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
+                      "indicator": "ghg_hinku_total_kt", "value": totals["total_kt"], "unit": "kt CO2e",
+                      "source": src, "status": np.where(totals["total_kt"].isna(), "..", "")}),
+    ], ignore_index=True)
+    rows = _with_release(rows, src)
+    population = pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
+                               "population": totals["population"]})
+    out[src] = (rows, population, [sec_path, tot_path], SOURCE_DIVISIONS[src],
+                "Hinku method without credits; per capita from Syke's total and population")
+
+    # release 2024: 59 municipalities (Syke's per-municipality tables, stacked)
+    src = "syke_alas_hinku_municipalities_2024"
+    path = source_path(src, "finland_cities_emissions.xlsx", offline=True)
+    table = read_syke_stacked_workbook(path)
+    division = SOURCE_DIVISIONS[src]
+    names = name_index(division, store=store)
+    regions_by_name = region_names(division, store=store)
+    _check_regions(table, names, regions_by_name, division, store)
+    rows, population = table_rows(table, lambda n: _codes(n, names, table, f"the {division} municipality key"),
+                                  "municipality", src, _release(src))
+    flag_frames.append(_table_flags(table, src))
+    out[src] = (rows, population, [path], division, "Hinku method without credits, read from the file's method cell")
+
+    # release 2024: the 19 regions, and the country as their sum; the Swedish summary must agree
+    src = "syke_alas_hinku_regions_2024"
+    rec = [r.name for r in _source(src).recorded_files]
+    region_rows, region_pop, files, english = [], [], [], []
+    for name in [n for n in rec if n.startswith("regions_en/")]:
+        path = source_path(src, name, offline=True)
+        table = read_syke_area_workbook(path)
+        rows, population = table_rows(table, lambda n: _codes(n, regions_by_name, table, "the region names"),
+                                      "region", src, _release(src))
+        flag_frames.append(_table_flags(table, src))
+        region_rows.append(rows)
+        region_pop.append(population)
+        files.append(path)
+        english.append(table.values.assign(code=_codes(table.values["area"], regions_by_name, table, "the region names")))
+    regions = pd.concat(region_rows, ignore_index=True)
+    populations = pd.concat(region_pop, ignore_index=True)
+    n_regions = regions["code"].nunique()
+    country, country_pop = country_rows(regions, populations, n_regions)
+    for name in [n for n in rec if n.startswith("regions_sv_summary/")]:
+        path = source_path(src, name, offline=True)
+        swedish = read_syke_summary_workbook(path)
+        swedish["code"] = _codes(swedish["area"], regions_by_name, None, "the region names", path=path).to_numpy()
+        check_same_release(pd.concat(english)[["code", "year", "item", "value"]],
+                           swedish[["code", "year", "item", "value"]], path)
+        files.append(path)
+    out[src] = (pd.concat([regions, country], ignore_index=True), pd.concat([populations, country_pop]),
+                files, None, f"{n_regions} regions; the country is their sum; Swedish summary checked")
+    return out
+
+
+def _source(source_id: str):
+    from rvanalytics.catalogue import get_source
+
+    return get_source(source_id)
+
+
+def _with_release(rows: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    latest = rows.loc[rows["value"].notna(), "year"].max()
+    return rows.assign(release=_release(source_id), preliminary=rows["year"] == latest)
+
+
+def _codes(names: pd.Series, index: dict[str, str], table, what: str, *, path: Path | None = None) -> pd.Series:
+    """Area names -> codes; an unknown name is a DataFileError naming file, sheet and row."""
+    codes = names.astype(str).str.strip().str.casefold().map(index)
+    if codes.isna().any():
+        pos = int(np.flatnonzero(codes.isna().to_numpy())[0])
+        row = int(table.values["row"].iloc[pos]) if table is not None and len(table.values) == len(names) else None
+        where = f"sheet {table.sheet!r}: " if table is not None else ""
+        raise DataFileError(path or table.path, f"{where}{names.iloc[pos]!r} is not in {what}",
+                            "use the official Finnish, Swedish or English name of that year's division",
+                            row=row)
+    return codes
+
+
+def _check_regions(table, names: dict[str, str], regions_by_name: dict[str, str], division: int, store) -> None:
+    """The file's Region column must be the region of each municipality in the key of its division year."""
+    from rvanalytics.key import load_key
+
+    key = load_key(division, store=store).set_index("code")["region_code"]
+    blocks = table.values.drop_duplicates("area")
+    codes = _codes(blocks["area"], names, table, f"the {division} municipality key")
+    given = blocks["region"].astype(str).str.strip().str.casefold().map(regions_by_name)
+    wrong = given.to_numpy() != codes.map(key).to_numpy()
+    if wrong.any():
+        pos = int(np.flatnonzero(wrong)[0])
+        raise DataFileError(table.path, f"sheet {table.sheet!r}: {blocks['area'].iloc[pos]!r} is in region "
+                                        f"{codes.map(key).iloc[pos]} of the {division} key, the file says "
+                                        f"{blocks['region'].iloc[pos]!r}", "check the City and Region cells",
+                            row=int(blocks["row"].iloc[pos]), column="B")
+
+
+def _table_flags(table, source_id: str) -> pd.DataFrame:
+    return pd.DataFrame([{"source": source_id, "file": str(table.path), "row": f["row"], "column": "per_capita",
+                          "reason": f"{f['area']} {f['year']}: {f['reason']}"} for f in table.flags],
+                        columns=FLAG_COLUMNS)
+
+
+def _harmonise_population(population: pd.DataFrame, from_year: int, to_year: int, store) -> pd.DataFrame:
+    rows = population.rename(columns={"population": "value"}).assign(indicator="population", unit="persons",
+                                                                     source="", status="")
+    moved, _ = _harmonise_rows(rows, from_year, to_year, store=store)
+    return moved.rename(columns={"value": "population"})[["level", "code", "year", "population"]]
+
+
+def _hinku_per_capita(frames: list[tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
+    from rvanalytics.hinku import per_capita_rows
+
+    parts = [per_capita_rows(rows, population) for rows, population in frames]
+    return pd.concat(parts, ignore_index=True)
+
+
 def _drop_duplicates(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    keys = ["level", "code", "year", "indicator"]
+    keys = ["level", "code", "year", "indicator", "release"]
     dup = panel.duplicated(keys, keep="first")
     if not dup.any():
         return panel, pd.DataFrame(columns=FLAG_COLUMNS)

@@ -43,7 +43,11 @@ def _value(panel, indicator, code, year, level="municipality"):
 
 def test_schema(panel):
     assert list(panel.columns) == PANEL_COLUMNS
-    assert not panel.duplicated(["level", "code", "year", "indicator"]).any()
+    assert not panel.duplicated(["level", "code", "year", "indicator", "release"]).any()
+    # one release per series: the series view is unique without the release
+    from rvanalytics.releases import select_series
+
+    assert not select_series(panel).duplicated(["level", "code", "year", "indicator"]).any()
     assert (panel["division_year"] == 2026).all()
     assert set(panel["status"]) <= {"", "derived", "..", ".", "...", "-"}
     assert panel.loc[panel["status"] == "derived", "value"].notna().all()
@@ -79,14 +83,17 @@ def test_coverage(panel):
     assert status.loc[("road_transport_ghg_kt", "municipality"), "years"] == "2005–2018"
     assert status.loc[("population", "municipality"), "codes"] == 308
     for slug in ("consumer_electricity", "f_gases", "road_transport"):
-        assert status.loc[(f"ghg_hinku_sector_{slug}_kt", "municipality"), "codes"] == 13
+        # 59 municipalities of the 2024 release + the 12 other North Karelia ones of the 2026 release
+        assert status.loc[(f"ghg_hinku_sector_{slug}_kt", "municipality"), "codes"] == 71
+        assert status.loc[(f"ghg_hinku_sector_{slug}_kt", "region"), "codes"] == 19
     assert status.loc[("ghg_alas_total_kt", "region"), "codes"] == 19
     assert status.loc[("household_waste_recycling_rate_pct", "municipality"), "source"] == "user:waste.csv"
 
 
 def test_hinku_per_capita_equals_syke_to_rounding(panel, recorded_dir):
     totals = read_hinku_totals(recorded_dir / "syke-alas-north-karelia-municipalities" / "north_karelia_emissions_totals.csv")
-    ours = panel[panel["indicator"] == "ghg_hinku_per_capita_t"].set_index(["code", "year"])["value"]
+    rows = panel[(panel["indicator"] == "ghg_hinku_per_capita_t") & (panel["release"] == "2026")]
+    ours = rows.set_index(["code", "year"])["value"]
     syke = totals.set_index(["code", "year"])
     joined = syke.join(ours.rename("ours"), how="inner")
     assert len(joined) == 273

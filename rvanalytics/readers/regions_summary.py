@@ -11,10 +11,10 @@ import pandas as pd
 from rvanalytics.exceptions import DataFileError
 from rvanalytics.readers._common import parse_numbers, read_text, require_columns
 
-__all__ = ["read_regions_summary", "regions_summary_indicators"]
+__all__ = ["read_regions_summary", "region_names", "regions_summary_indicators"]
 
 
-def _region_names(year: int, store=None) -> dict[str, str]:
+def region_names(year: int, store=None) -> dict[str, str]:
     from rvanalytics.key import load_key
 
     key = load_key(year, store=store)
@@ -42,7 +42,7 @@ def read_regions_summary(path: str | Path, *, year: int = 2026, store=None) -> p
                     "Syke ALas region summary")
     if raw.empty:
         raise DataFileError(path, "the file has a header but no rows", "download the file again")
-    names = _region_names(year, store)
+    names = region_names(year, store)
     cleaned = raw["region"].str.replace(r"<[^>]+>", "", regex=True).str.strip()
     codes = cleaned.str.casefold().map(names)
     if codes.isna().any():
