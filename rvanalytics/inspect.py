@@ -38,6 +38,26 @@ def _is_vector(path: Path) -> bool:
     return False
 
 
+def _check_json(path: Path) -> None:
+    """Refuse JSON that no reader can take: not text, not JSON, nested too deeply, numbers too long."""
+    import json
+
+    from rvanalytics.readers._common import read_text
+
+    text, _ = read_text(path)
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataFileError(path, f"not valid JSON ({err.msg})", "save the response or file as it was downloaded",
+                            row=err.lineno) from None
+    except RecursionError:
+        raise DataFileError(path, "JSON nested too deeply to be data (thousands of levels)",
+                            "give a GeoJSON, TopoJSON or PxWeb JSON file") from None
+    except ValueError as err:  # e.g. an integer of more than 4300 digits
+        raise DataFileError(path, f"JSON with an unusable value ({str(err).splitlines()[0][:100]})",
+                            "give a GeoJSON, TopoJSON or PxWeb JSON file") from None
+
+
 def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> dict[str, Any]:
     """Describe a boundary or indicator file.
 
@@ -47,6 +67,12 @@ def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> di
     path = Path(path)
     if not path.exists():
         raise DataFileError(path, "file not found", "check the path")
+    if path.is_dir():
+        raise DataFileError(path, "is a folder, not a file", "give the path of one file inside it")
+    with open(path, "rb") as handle:
+        head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path.suffix.lower() in {".json", ".geojson", ".topojson"} or head[:1] in (b"{", b"["):
+        _check_json(path)
     if _is_vector(path):
         return _inspect_vector(path, year=year, store=store)
     from rvanalytics.panel import inspect_indicator_file

@@ -43,7 +43,13 @@ def check_file(path: str | Path) -> bytes:
     path = Path(path)
     if not path.exists():
         raise DataFileError(path, "file not found", "check the path")
-    data = path.read_bytes()
+    if path.is_dir():
+        raise DataFileError(path, "is a folder, not a file", "give the path of one file inside it")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataFileError(path, f"cannot be read ({err.strerror or type(err).__name__})",
+                            "check the file's permissions") from None
     if not data.strip() or data.strip() == b"\xef\xbb\xbf":
         raise DataFileError(path, "the file is empty", "download the file again; a failed download can leave an empty file")
     if _HTML.match(data[:2048].lstrip(b"\xef\xbb\xbf")):
@@ -55,10 +61,23 @@ def check_file(path: str | Path) -> bytes:
 def read_text(path: str | Path) -> tuple[str, str]:
     """Decode a text file: UTF-8 (with or without BOM), else Windows-1252. Returns (text, encoding)."""
     data = check_file(path)
+    if b"\x00" in data[:65536]:
+        raise DataFileError(path, "is a binary file, not text (it has NUL bytes)",
+                            "give a CSV or JSON text file; save spreadsheets as .xlsx or CSV", row=1)
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        raise DataFileError(path, f"is neither UTF-8 nor Windows-1252 text (byte {err.start}); probably a binary file",
+                            "give a CSV or JSON text file saved as UTF-8") from None
+    controls = sum(ch < " " and ch not in "\t\r\n\f" for ch in text[:4096])
+    if controls > 8:
+        raise DataFileError(path, f"looks like a binary file ({controls} control characters in the first 4 KB)",
+                            "give a CSV or JSON text file saved as UTF-8", row=1)
+    return text, "cp1252"
 
 
 def require_columns(frame: pd.DataFrame, required: list[str] | tuple[str, ...], path: str | Path, what: str) -> None:
