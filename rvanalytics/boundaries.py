@@ -63,6 +63,16 @@ _FINLAND_3067 = (0.0, 6_500_000.0, 800_000.0, 7_850_000.0)
 _MOJIBAKE = ("Ã¤", "Ã¶", "Ã¥", "Ã„", "Ã–", "Ã…")
 
 
+def _is_xml(path: Path) -> bool:
+    """True for GML/XML files (by name, or by content for other names)."""
+    if path.suffix.lower() in {".gml", ".xml"}:
+        return True
+    if not path.is_file():
+        return False
+    with open(path, "rb") as handle:
+        return handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def _read_any(path: Path, layer: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise DataFileError(path, "file not found", "check the path")
@@ -73,6 +83,10 @@ def _read_any(path: Path, layer: str | None = None, encoding: str | None = None)
         kwargs["layer"] = layer
     if encoding:
         kwargs["encoding"] = encoding
+    if _is_xml(path):
+        # GDAL's GML driver would otherwise write a .gfs schema file beside the input:
+        # reading must never change anything next to a user's or a recorded file.
+        kwargs["WRITE_GFS"] = "NO"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
