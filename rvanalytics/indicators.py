@@ -37,6 +37,7 @@ __all__ = [
     "get_indicator",
     "indicator_catalogue",
     "per_capita_indicators",
+    "snapshot_indicators",
     "unit_text",
 ]
 
@@ -84,6 +85,8 @@ def _raw() -> dict[str, Any]:
         seen.add(entry["id"])
         if entry["theme"] not in themes:
             raise RvanalyticsError(f"indicators.yaml: {entry['id']}: theme {entry['theme']!r} not in {themes}")
+        if not isinstance(entry.get("snapshot", False), bool):
+            raise RvanalyticsError(f"indicators.yaml: {entry['id']}: snapshot must be true or false")
         if entry["direction"] not in DIRECTIONS:
             raise RvanalyticsError(f"indicators.yaml: {entry['id']}: direction {entry['direction']!r} not in {DIRECTIONS}")
     return data
@@ -97,7 +100,9 @@ def indicator_catalogue() -> pd.DataFrame:
 
     Columns: ``name_fi``, ``name_sv``, ``name_en``, ``theme``, ``unit``, ``direction``,
     ``additive`` (bool), ``source`` (source id or None), ``definition``, ``numerator``
-    (per-capita indicators), ``scale``, ``sector_fi`` (Hinku sectors), ``levels``.
+    (per-capita indicators), ``scale``, ``sector_fi`` (Hinku sectors), ``levels``, ``snapshot``
+    (True for indicators the sources give for one year only: reports show them as a snapshot,
+    not as a trend).
 
     Examples
     --------
@@ -122,6 +127,7 @@ def indicator_catalogue() -> pd.DataFrame:
                 "scale": float(entry["scale"]) if entry.get("scale") is not None else float("nan"),
                 "sector_fi": entry.get("sector_fi"),
                 "levels": list(entry.get("levels", ["municipality"])),
+                "snapshot": bool(entry.get("snapshot", False)),
             }
         )
     return pd.DataFrame(rows).set_index("id")
@@ -162,6 +168,18 @@ def per_capita_indicators() -> dict[str, tuple[str, float]]:
     cat = indicator_catalogue()
     per = cat[cat["numerator"].notna()]
     return {idx: (row.numerator, float(row.scale)) for idx, row in per.iterrows()}
+
+
+def snapshot_indicators() -> list[str]:
+    """Ids of the one-year indicators (catalogue ``snapshot: true``), shown as a snapshot, not a trend.
+
+    Examples
+    --------
+    >>> "heating_fuel_share_district_heat_pct" in snapshot_indicators(), "population" in snapshot_indicators()
+    (True, False)
+    """
+    cat = indicator_catalogue()
+    return list(cat.index[cat["snapshot"]])
 
 
 def unit_text(unit: object, lang: str = "fi") -> str:

@@ -189,7 +189,8 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
     flag_frames: list[pd.DataFrame] = []
     sources: list[dict[str, Any]] = []
     mergers: list[pd.DataFrame] = []
-    steps = ["population", "road transport", "hinku", "regions", "statfin", *[str(p) for p in extra_tables]]
+    steps = ["population", "road transport", "hinku", "regions", "statfin", "resource wisdom",
+             *[str(p) for p in extra_tables]]
     bar = tqdm(total=len(steps), desc="indicator panel", disable=not progress, leave=False)
 
     def add(source_id: str, rows: pd.DataFrame, files: list[Path], from_year: int | None, note: str = "") -> pd.DataFrame:
@@ -241,6 +242,18 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
     pieces.append(_statfin_population(population, division_year, offline, flag_frames, sources, store))
     bar.update(1)
 
+    # 5b. buildings' heating fuels, district heat, key figures: each loader harmonises its additive
+    # quantities and derives shares/ratios after (rvanalytics.resource_panel)
+    from rvanalytics.resource_panel import load_resource_sources
+
+    for part in load_resource_sources(division_year, offline=offline, store=store):
+        pieces.append(part.rows)
+        flag_frames.append(part.flags)
+        sources.append(part.source)
+        if not part.mergers.empty:
+            mergers.append(part.mergers)
+    bar.update(1)
+
     # 6. analysts' own tables
     for table_path in extra_tables:
         table_path = Path(table_path)
@@ -259,6 +272,9 @@ def build_panel(*, division_year: int = 2026, offline: bool | None = None, progr
         elif num_id.startswith("road_transport"):
             derived.append(derive_per_capita(road_rows, population, per_id, num_id, scale))
     pieces.extend(derived)
+    from rvanalytics.resource_panel import hinku_theme_shares
+
+    pieces.append(hinku_theme_shares(pd.concat([p for p in pieces if not p.empty], ignore_index=True)))
     bar.close()
 
     panel = pd.concat([p for p in pieces if not p.empty], ignore_index=True)
@@ -340,7 +356,7 @@ def _syke_hinku_sources(division_year: int, flag_frames: list[pd.DataFrame],
     for name in [n for n in rec if n.startswith("regions_en/")]:
         path = source_path(src, name, offline=True)
         table = read_syke_area_workbook(path)
-        rows, population = table_rows(table, lambda n: _codes(n, regions_by_name, table, "the region names"),
+        rows, population = table_rows(table, lambda n, t=table: _codes(n, regions_by_name, t, "the region names"),
                                       "region", src, _release(src))
         flag_frames.append(_table_flags(table, src))
         region_rows.append(rows)

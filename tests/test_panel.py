@@ -153,7 +153,8 @@ def test_flags_and_sources(build):
     assert {"sotkanet_population", "syke_alas_road_transport", "syke_alas_hinku_north_karelia",
             "syke_alas_regions", "statfin_pxweb_11re"} <= set(ids)
     assert all(s["vintage"] for s in build.sources if not s["id"].startswith("user:"))
-    assert set(build.mergers["from_code"]) == {"099", "588"}
+    # Honkajoki, Pertunmaa; Valtimo (merged 2020) from the 2017 key figures
+    assert set(build.mergers["from_code"]) == {"099", "588", "911"}
 
 
 def test_parquet_roundtrip(panel, tmp_path):
