@@ -52,10 +52,20 @@ def test_json_output(small_store: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["metrics", "Joensuu", "--store", str(small_store), "--out", str(out)])
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text(encoding="utf-8"))
-    (target,) = doc["targets"]
-    assert target["target_id"] == "jns-cn-2025" and target["status"] is None
-    assert target["reason"] == "target scope city_inventory differs from data scope hinku"
+    targets = {t["target_id"]: t for t in doc["targets"]}
+    target = targets["jns-cn-2025"]
+    # the default gives the indicative status on Syke's Hinku series, and says so
+    assert target["status"] == "off track" and target["basis"] == "indicative" and target["reason"] is None
+    assert target["basis_note"] == "indicative, on Syke Hinku data; the city's own inventory may differ"
     assert target["target_level"] == pytest.approx(229.96)
+    assert target["change_since_baseline_pct"] == pytest.approx(100 * (275.4 / 574.9 - 1))
+    assert target["origin"] == "city"
+    # Joensuu is a FISU member: the network's targets come from the FISU table, apart from its own
+    network = [t for t in doc["targets"] if t["origin"] == "network"]
+    assert {t["target_id"] for t in network} >= {"fisu-ghg-2030", "fisu-ghg-2030-recommended"}
+    assert targets["fisu-ghg-2030"]["basis"] == "same scope" and targets["fisu-ghg-2030"]["baseline_year"] == 2007
+    assert targets["fisu-ghg-2030"]["source_url"].startswith("https://fisunetwork.fi/")
+    assert doc["assessed"] == [{"city_code": "167", "n_targets": len(doc["targets"]), "n_assessed": 3}]
     metrics = {m["indicator"]: m for m in doc["city_metrics"]}
     assert metrics["ghg_hinku_total_kt"]["latest_value"] == 275.4
     assert metrics["ghg_hinku_total_kt"]["rank_region"] is not None
@@ -80,14 +90,18 @@ def test_csv_output_and_across_scopes(small_store: Path, tmp_path: Path) -> None
 
 
 def test_text_output_every_city(small_store: Path) -> None:
-    result = runner.invoke(app, ["metrics", "--store", str(small_store)])
+    result = runner.invoke(app, ["metrics", "--store", str(small_store), "--strict-scope", "--no-network"])
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if ln and not ln.startswith(" ")]
     from rvanalytics.cities import load_cities
 
     n_targets = len(load_cities().targets)
     assert sum(":" in ln for ln in lines[:-1]) == n_targets  # one line per target: status or reason
-    assert "no status - target scope city_inventory differs from data scope hinku" in result.output
+    assert ("no status - target scope city_inventory differs from data scope hinku (indicative status withheld: "
+            "strict scope)") in result.output
+    default = runner.invoke(app, ["metrics", "167", "--store", str(small_store)])
+    assert "jns-cn-2025: off track (indicative, on Syke Hinku data)" in default.output
+    assert "fisu-ghg-2030 [FISU network]: on track (same scope)" in default.output
 
 
 def test_unknown_city_and_bad_suffix(small_store: Path, tmp_path: Path) -> None:
@@ -99,7 +113,6 @@ def test_unknown_city_and_bad_suffix(small_store: Path, tmp_path: Path) -> None:
 
 def test_real_store_every_cohort_city(store: Path, tmp_path: Path) -> None:
     """With the store built from the recorded data: a status or a reason for every target."""
-    pytest.importorskip("rvanalytics.panel")
     out = tmp_path / "all.json"
     result = runner.invoke(app, ["metrics", "--store", str(store), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -107,6 +120,19 @@ def test_real_store_every_cohort_city(store: Path, tmp_path: Path) -> None:
     assert len({t["city_code"] for t in doc["targets"]}) == 10
     for t in doc["targets"]:
         assert (t["status"] is None) != (t["reason"] is None) or t["status"] == "not enough data"
+        assert (t["status"] is None) == (t["basis"] is None)
+    # issue 11: at least nine of the ten cohort cities have an assessed target, with its basis
+    assessed = {a["city_code"]: a["n_assessed"] for a in doc["assessed"]}
+    assert sum(n > 0 for n in assessed.values()) >= 9
+    assert assessed["564"] == 0  # Oulu: no numeric target and not a FISU member
+    by_id = {(t["city_code"], t["target_id"]): t for t in doc["targets"]}
+    assert by_id[("167", "jns-cn-2025")]["release"] == "2026"  # Joensuu keeps the 2026 release
+    assert by_id[("091", "hel-cn-2030")]["release"] == "2024"
+    assert by_id[("405", "fisu-ghg-2030")]["basis"] == "same scope"
+    metrics = {(m["code"], m["indicator"]): m for m in doc["city_metrics"]}
+    pc = metrics[("167", "ghg_hinku_per_capita_t")]
+    assert pc["release"] == "2026" and pc["rank_release"] == "2024"  # ranked among peers of one release
+    assert pc["n_all"] == 59 and pc["n_municipalities"] == 308
     # Theme coverage on the resource-wisdom themes: every city x every theme; the emission
     # targets count under "climate", the recycling targets under consumption/materials/waste.
     from rvanalytics.themes import RESOURCE_WISDOM_THEMES
@@ -114,6 +140,6 @@ def test_real_store_every_cohort_city(store: Path, tmp_path: Path) -> None:
     cov = {(row["code"], row["theme"]): row for row in doc["theme_coverage"]}
     assert len(cov) == 10 * len(RESOURCE_WISDOM_THEMES)
     assert cov[("167", "climate")]["has_data"] and cov[("167", "climate")]["has_target"]
-    assert cov[("091", "climate")]["has_target"] and not cov[("091", "climate")]["has_data"]
+    assert cov[("091", "climate")]["has_target"] and cov[("091", "climate")]["has_data"]
     assert cov[("179", "consumption_materials_waste")]["has_target"]
     assert cov[("179", "water")]["has_target"] is False and cov[("179", "water")]["has_key_measure"] is None

@@ -61,9 +61,10 @@ def test_worked_example_joensuu_change_2007_2024(nk_panel: pd.DataFrame) -> None
 
 
 def test_worked_example_joensuu_target(nk_panel: pd.DataFrame, joensuu_target: pd.DataFrame) -> None:
-    strict = track_targets(joensuu_target, nk_panel).iloc[0]
-    assert pd.isna(strict["status"])
-    assert strict["reason"] == "target scope city_inventory differs from data scope hinku"
+    strict = track_targets(joensuu_target, nk_panel, TrackingThresholds(strict_scope=True)).iloc[0]
+    assert pd.isna(strict["status"]) and strict["basis"] is None
+    assert strict["reason"] == ("target scope city_inventory differs from data scope hinku "
+                                "(indicative status withheld: strict scope)")
     assert strict["target_level"] == pytest.approx(229.96)  # 574.9 * (1 - 0.60)
     assert strict["required_rate_pct"] == pytest.approx(-16.50, abs=0.005)  # 229.96 / 275.4 - 1
     assert strict["required_change_per_year"] == pytest.approx(-45.44)
@@ -71,11 +72,12 @@ def test_worked_example_joensuu_target(nk_panel: pd.DataFrame, joensuu_target: p
     assert strict["gap"] == pytest.approx(275.4 - 249.1233, abs=1e-3)
     assert strict["gap_pct"] == pytest.approx(10.55, abs=0.005)
     assert strict["trajectory_constant_rate"] == pytest.approx(574.9 * 0.4 ** (17 / 18))
-    indicative = track_targets(joensuu_target, nk_panel, TrackingThresholds(allow_scope_mismatch=True)).iloc[0]
+    indicative = track_targets(joensuu_target, nk_panel).iloc[0]  # the default: indicative status
     # gap 10.55 % > 10 % and the 2015-2024 trend reaches 229.96 kt only after 2025 + 2
     assert indicative["projected_year"] == pytest.approx(2027.25, abs=0.01)
-    assert indicative["status"] == "off track"
-    loose = TrackingThresholds(allow_scope_mismatch=True, behind_gap_pct=11.0)
+    assert indicative["status"] == "off track" and indicative["basis"] == "indicative"
+    assert indicative["change_since_baseline_pct"] == pytest.approx(-52.1, abs=0.05)
+    loose = TrackingThresholds(behind_gap_pct=11.0)
     assert track_targets(joensuu_target, nk_panel, loose).iloc[0]["status"] == "behind"
 
 
@@ -117,3 +119,19 @@ def test_worked_example_joensuu_decoupling(nk_panel: pd.DataFrame) -> None:
     assert row["tapio_class"] == "strong decoupling"
     classes = decoupling(nk_panel, 2007, 2024)["tapio_class"]
     assert classes.notna().all()
+
+
+def test_worked_example_joensuu_network_target(nk_panel: pd.DataFrame, recorded_dir) -> None:
+    """docs/metrics.md: the FISU network's -60 % / -80 % from 2007 by 2030 for Joensuu, same scope."""
+    from rvanalytics.network import fisu_members, network_targets, read_fisu_network, read_fisu_targets
+
+    members = fisu_members(read_fisu_network(recorded_dir / "city-key-measures/fisu_network.csv"))
+    targets = network_targets(members[members["code"] == "167"],
+                              read_fisu_targets(recorded_dir / "city-key-measures/fisu_network_targets.csv"))
+    out = track_targets(targets, nk_panel).set_index("target_id")
+    assert out.loc["fisu-ghg-2030", "trajectory_linear"] == pytest.approx(574.9 - 344.94 * 17 / 23)
+    assert out.loc["fisu-ghg-2030", "gap_pct"] == pytest.approx(-13.92, abs=0.005)
+    assert out.loc["fisu-ghg-2030", ["status", "basis"]].tolist() == ["on track", "same scope"]
+    assert out.loc["fisu-ghg-2030-recommended", "target_level"] == pytest.approx(574.9 * 0.2)
+    assert out.loc["fisu-ghg-2030-recommended", "gap_pct"] == pytest.approx(17.21, abs=0.005)
+    assert out.loc["fisu-ghg-2030-recommended", "status"] == "off track"

@@ -102,20 +102,21 @@ def test_reasons_instead_of_a_status() -> None:
         _target("a", target_id="nobase", baseline_year=pd.NA),
         _target("zzz", target_id="nocity"),
     ]
-    out = _track(panel, rows).set_index("target_id")
+    out = _track(panel, rows, TrackingThresholds(strict_scope=True)).set_index("target_id")
     assert out["status"].isna().all()
     assert out.loc["qual", "reason"] == "no numeric target value"
     assert out.loc["nan", "reason"] == "no numeric target value"
     assert "no indicator" in out.loc["noind", "reason"]
     assert out.loc["nodata", "reason"] == "no data for indicator consumption_footprint_per_capita_t for this city"
     assert out.loc["nocity", "reason"] == f"no data for indicator {IND} for this city"
-    assert out.loc["scope", "reason"] == "target scope city_inventory differs from data scope hinku"
+    assert out.loc["scope", "reason"] == ("target scope city_inventory differs from data scope hinku "
+                                          "(indicative status withheld: strict scope)")
     assert not out.loc["scope", "scope_matches"]
     # the numbers are still there, for orientation
     assert out.loc["scope", "target_level"] == 50.0 and out.loc["scope", "gap"] == pytest.approx(5.0)
     assert "no baseline year" in out.loc["nobase", "reason"]
-    allowed = _track(panel, [rows[4]], TrackingThresholds(allow_scope_mismatch=True)).iloc[0]
-    assert allowed["status"] == "behind" and "differs" in allowed["note"]
+    allowed = _track(panel, [rows[4]]).iloc[0]  # the default gives the indicative status
+    assert allowed["status"] == "behind" and allowed["basis"] == "indicative"
 
 
 def test_not_enough_data_and_passed_target_year() -> None:

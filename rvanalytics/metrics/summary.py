@@ -13,6 +13,7 @@ from rvanalytics.metrics.coverage import data_freshness, missing_share
 from rvanalytics.metrics.decoupling import decoupling
 from rvanalytics.metrics.normalise import index_to_base, per_capita
 from rvanalytics.metrics.peers import aggregate_areas, rank_peers
+from rvanalytics.releases import comparison_release, comparison_view, select_series
 
 __all__ = ["ADDITIVE_INDICATORS", "PER_CAPITA_PAIRS", "all_metrics", "city_metrics"]
 
@@ -84,11 +85,19 @@ def city_metrics(
     transport indicators, highest otherwise, or as the catalogue's ``direction`` says when a
     ``catalogue`` (index = indicator id) is given; ranked in each indicator's latest
     well-covered year, see :func:`rank_peers`).
+
+    When the panel holds several data releases (column ``release``), the city's own values come
+    from the newest release of each series (:func:`rvanalytics.releases.select_series`; column
+    ``release``, and ``latest_preliminary``) and the ranks from the one release with the most
+    municipalities (:func:`rvanalytics.releases.comparison_view`; column ``rank_release``), so
+    no rank mixes releases. ``n_municipalities`` is the number of municipalities in
+    ``municipalities``: ``n_all`` of ``n_municipalities`` have data.
     """
     codes = list(dict.fromkeys(codes))
-    data = select(panel, indicators)
-    if "level" in data.columns:
-        data = data[data["level"] == "municipality"]
+    everything = select(panel, indicators)
+    if "level" in everything.columns:
+        everything = everything[everything["level"] == "municipality"]
+    data = select_series(everything)
     units = data.dropna(subset=["unit"]).groupby("indicator")["unit"].first() if "unit" in data.columns else None
     mine = data[data["code"].isin(codes)]
     ch = change_from_baseline(mine, since)
@@ -101,11 +110,18 @@ def city_metrics(
                                      "annual_pct_low": "trend_pct_low", "annual_pct_high": "trend_pct_high"}),
                     on=["code", "indicator"], how="left")
     inds = sorted(set(out["indicator"]))
-    ranks = rank_peers(data[data["indicator"].isin(inds)], municipalities, inds,
-                       ascending={i: _ascending(i, catalogue) for i in inds})
+    compared = comparison_view(everything[everything["indicator"].isin(inds)])
+    ranks = rank_peers(compared, municipalities, inds, ascending={i: _ascending(i, catalogue) for i in inds})
     ranks = ranks[ranks["code"].isin(codes)][["code", "indicator", "year", "rank_all", "n_all", "rank_region",
                                               "n_region", "rank_size", "n_size"]].rename(columns={"year": "rank_year"})
     out = out.merge(ranks, on=["code", "indicator"], how="left")
+    out["n_municipalities"] = int(municipalities["code"].nunique())
+    if "release" in data.columns:
+        key = data.set_index(["code", "indicator", "year"])
+        index = pd.MultiIndex.from_arrays([out["code"], out["indicator"], out["latest_year"].astype("Int64")])
+        out["release"] = key["release"].reindex(index).fillna("").to_numpy()
+        out["latest_preliminary"] = key["preliminary"].reindex(index).fillna(False).astype(bool).to_numpy()
+        out["rank_release"] = out["indicator"].map(comparison_release(compared)).fillna("").to_numpy()
     for col in ("rank_year", "rank_all", "n_all", "rank_region", "n_region", "rank_size", "n_size"):
         out[col] = pd.array(out[col].to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype("Int64")
     out.insert(2, "unit", out["indicator"].map(units) if units is not None else None)

@@ -31,8 +31,11 @@ import pandas as pd
 
 from rvanalytics.metrics._common import check_columns, select, wide
 from rvanalytics.metrics.change import theil_sen_matrix
+from rvanalytics.releases import select_series
 
 __all__ = [
+    "BASES",
+    "INDICATIVE_NOTE",
     "STATUSES",
     "TrackingThresholds",
     "data_scope",
@@ -43,6 +46,13 @@ __all__ = [
 
 #: The statuses a target can get (``reason`` explains a missing status).
 STATUSES: tuple[str, ...] = ("achieved", "on track", "behind", "off track", "not enough data")
+
+#: The basis of a status: the target and the data are on the same accounting, or the status is only
+#: indicative (a city's own inventory target judged on Syke's Hinku series).
+BASES: tuple[str, ...] = ("same scope", "indicative")
+INDICATIVE_NOTE = "indicative, on Syke Hinku data; the city's own inventory may differ"
+#: Target scope -> data scope whose series gives an indicative status by default.
+_INDICATIVE = {("city_inventory", "hinku")}
 
 #: Scope of the data behind an indicator id, by id prefix (see docs/metrics.md).
 _DATA_SCOPES: tuple[tuple[str, str], ...] = (
@@ -80,8 +90,12 @@ class TrackingThresholds:
     as_of_year : int or None
         Reference year for ``max_data_age_years`` (None: the latest year in the panel).
     allow_scope_mismatch : bool
-        Give a status even when the target's scope differs from the data's scope
-        (default False: the status is left empty and ``reason`` says why).
+        Give a status even when the target's scope differs from the data's scope in any
+        other way than a city inventory against Syke's Hinku data (default False: the status
+        is left empty and ``reason`` says why). Such a status has the basis "indicative".
+    strict_scope : bool
+        Withhold the *indicative* status of a city-inventory target judged on Syke's Hinku
+        series (default False: the status is given, with ``basis = "indicative"``).
     """
 
     trajectory: str = "linear"
@@ -92,6 +106,7 @@ class TrackingThresholds:
     max_data_age_years: int | None = 5
     as_of_year: int | None = None
     allow_scope_mismatch: bool = False
+    strict_scope: bool = False
 
     def __post_init__(self) -> None:
         if self.trajectory not in ("linear", "constant_rate"):
@@ -191,7 +206,14 @@ def track_targets(
         (both at the latest year), ``gap``, ``gap_pct`` (to the linear trajectory),
         ``gap_constant_rate``, ``gap_constant_rate_pct``, ``required_rate_pct``,
         ``required_change_per_year``, ``trend_pct``, ``trend_pct_low``, ``trend_pct_high``,
-        ``projected_year``, ``status``, ``reason``, ``note``, ``unit``.
+        ``projected_year``, ``status``, ``reason``, ``note``, ``unit``, and ``basis`` ("same scope",
+        "indicative" or None without a status), ``basis_note``, ``change_since_baseline_pct``
+        (:math:`100(V/B - 1)`), ``release`` and ``latest_preliminary`` (the data release of the
+        series and whether its latest year is preliminary), ``origin`` ("city" or "network"),
+        ``source_title``, ``source_url``.
+
+    The panel may hold several releases of a series (column ``release``); each series is
+    judged on its newest release only (:func:`rvanalytics.releases.select_series`).
 
     Examples
     --------
@@ -208,12 +230,13 @@ def track_targets(
     th = thresholds or TrackingThresholds()
     check_columns(targets, ["city_code", "target_id", "indicator", "scope", "kind", "baseline_year",
                             "target_year", "target_value"], "the targets table")
-    data = select(panel, None)
+    data = select(select_series(panel), None)
     if "level" in data.columns:
         data = data[data["level"] == "municipality"]
     codes = set(targets["city_code"].dropna())
     inds = {i for i in targets["indicator"] if isinstance(i, str)}
     data = data[data["code"].isin(codes) & data["indicator"].isin(inds)]
+    releases = _releases(data)
     units = data.dropna(subset=["unit"]).groupby("indicator")["unit"].first() if "unit" in data.columns else pd.Series(dtype=str)
     mat = wide(data).droplevel("level") if len(data) else pd.DataFrame()
     # drop cells that are NaN so "latest year" means "latest year with a value"
@@ -241,7 +264,10 @@ def track_targets(
 
     rows = []
     for t in targets.itertuples(index=False):
-        rows.append(_track_one(t._asdict(), mat, years, trend, units, th, as_of, scopes))
+        row = _track_one(t._asdict(), mat, years, trend, units, th, as_of, scopes)
+        release, preliminary = releases.get((row["city_code"], row["indicator"], row["latest_year"]), ("", False))
+        row["release"], row["latest_preliminary"] = release, bool(preliminary)
+        rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("baseline_year", "latest_year", "target_year"):
         if col in out.columns:
@@ -249,6 +275,15 @@ def track_targets(
     out["scope_matches"] = out["scope_matches"].astype("boolean")
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     return out
+
+
+def _releases(data: pd.DataFrame) -> dict[tuple[str, str, int], tuple[str, bool]]:
+    """(code, indicator, year) -> (release, preliminary) of the series rows (empty without those columns)."""
+    if "release" not in data.columns:
+        return {}
+    prelim = data["preliminary"] if "preliminary" in data.columns else pd.Series(False, index=data.index)
+    return {(c, i, int(y)): (str(r), bool(p)) for c, i, y, r, p in
+            zip(data["code"], data["indicator"], data["year"], data["release"], prelim)}
 
 
 def _nan(x) -> bool:
@@ -262,6 +297,10 @@ def _track_one(t: dict, mat: pd.DataFrame, years: np.ndarray, trend: pd.DataFram
     code = t["city_code"]
     r: dict = {k: t.get(k) for k in ("city_code", "city_name", "target_id", "theme", "indicator", "scope",
                                       "kind", "target_year", "target_value")}
+    r["origin"] = t.get("origin") if isinstance(t.get("origin"), str) else "city"
+    r["source_title"], r["source_url"] = t.get("source_title"), t.get("source_url")
+    r["basis"] = r["basis_note"] = None
+    r["change_since_baseline_pct"] = np.nan
     r["indicator"] = ind
     dscope = data_scope(ind, scopes)
     r["data_scope"] = dscope
@@ -325,6 +364,8 @@ def _track_one(t: dict, mat: pd.DataFrame, years: np.ndarray, trend: pd.DataFram
 
     v, y1 = float(sv[-1]), int(sy[-1])
     r["latest_year"], r["latest_value"] = y1, v
+    if b != 0:
+        r["change_since_baseline_pct"] = 100.0 * (v / b - 1.0)
     if tyear > by:
         lin, const = _trajectory(kind, np.array(b), np.array(level), np.array(by), np.array(tyear), np.array(min(y1, tyear)))
         r["trajectory_linear"], r["trajectory_constant_rate"] = float(lin), float(const)
@@ -352,14 +393,23 @@ def _track_one(t: dict, mat: pd.DataFrame, years: np.ndarray, trend: pd.DataFram
                 r["projected_year"] = y1 + float(np.log(level / v) / s)
             else:
                 notes.append("the current trend does not reach the target")
+    basis = "same scope"
     if matches is False:
         why = f"target scope {tscope} differs from data scope {dscope or 'unknown'}"
-        if not th.allow_scope_mismatch:
+        if (tscope, dscope) in _INDICATIVE and not th.strict_scope:
+            basis = "indicative"
+        elif th.allow_scope_mismatch:
+            basis = "indicative"
+            notes.append(why + " (status given with allow_scope_mismatch)")
+        else:
             notes.append("numbers computed on the data's scope, for orientation only")
+            if (tscope, dscope) in _INDICATIVE:
+                why += " (indicative status withheld: strict scope)"
             return done(why)
-        notes.append(why + " (status given with allow_scope_mismatch)")
     r["reason"] = None
     status = _status(r, sign, y1, by, tyear, th, as_of)  # sets r["reason"] for "not enough data"
+    r["basis"] = basis
+    r["basis_note"] = INDICATIVE_NOTE if basis == "indicative" else "target and data on the same accounting"
     return done(r["reason"], status)
 
 

@@ -131,13 +131,16 @@ class SykeTable:
 
 
 def _workbook(path: Path):
+    import zipfile
+
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.exists():
         raise DataFileError(path, "the file does not exist", "check the path")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises zipfile, KeyError and its own errors for non-workbooks
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
         raise DataFileError(path, f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})",
                             "save Syke's table as .xlsx") from None
 
