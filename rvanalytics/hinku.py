@@ -25,14 +25,8 @@ from rvanalytics.exceptions import DataFileError
 from rvanalytics.indicators import HINKU_SECTORS
 from rvanalytics.readers.syke_tables import SykeTable
 
-__all__ = ["HINKU_SOURCES", "country_rows", "hinku_rows", "per_capita_rows", "check_same_release", "table_rows"]
+__all__ = ["check_same_release", "country_rows", "per_capita_rows", "table_rows"]
 
-#: Source id -> division year of its municipality codes (Syke reports on the division of its release year).
-HINKU_SOURCES: dict[str, int] = {
-    "syke_alas_hinku_north_karelia": 2026,
-    "syke_alas_hinku_municipalities_2024": 2024,
-    "syke_alas_hinku_regions_2024": 2024,
-}
 _SECTOR_IDS = {slug: f"ghg_hinku_sector_{slug}_kt" for slug in HINKU_SECTORS.values()}
 _COLUMNS = ["level", "code", "year", "indicator", "value", "unit", "source", "status", "release", "preliminary"]
 
@@ -134,12 +128,3 @@ def check_same_release(english: pd.DataFrame, swedish: pd.DataFrame, path: Path,
                                   f"({int(differs.sum())} differing values)",
                             "the files are not of the same release, or one was edited; download both again")
     return len(merged)
-
-
-def hinku_rows(frames: list[tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
-    """Concatenate (rows, population) pairs and add the per-capita rows of each."""
-    out = []
-    for rows, population in frames:
-        out.append(rows)
-        out.append(per_capita_rows(rows, population))
-    return pd.concat(out, ignore_index=True)
