@@ -75,9 +75,50 @@ def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> di
         _check_json(path)
     if _is_vector(path):
         return _inspect_vector(path, year=year, store=store)
-    from rvanalytics.panel import inspect_indicator_file
+    from rvanalytics.panel import _detect_kind, inspect_indicator_file
 
+    try:
+        kind = _detect_kind(path)
+    except DataFileError as err:
+        if not str(err.problem).startswith("not a known indicator format"):
+            raise
+        kind = None
+    if kind in (None, "pxweb_csv"):
+        # Any other table (incl. ';' files from PxWeb): area column by content, wide or long layout.
+        return _inspect_table(path, store=store)
     return inspect_indicator_file(path, year=year)
+
+
+def _inspect_table(path: Path, *, store=None) -> dict[str, Any]:
+    """A table of no known format: area column by content, layout by shape, per-indicator ranges."""
+    from rvanalytics.readers.generic import indicator_summary, read_any_table
+
+    rows, notes = read_any_table(path, store=store)
+    report: dict[str, Any] = {"kind": "table (layout read from its content)", "file": str(path)}
+    if "title" in notes:
+        report["title"] = notes["title"]
+    report["area column"] = notes.get("area_column") or notes.get("national")
+    if notes.get("area_name_columns"):
+        report["area name columns"] = ", ".join(map(str, notes["area_name_columns"]))
+    report["layout"] = notes["layout"]
+    if notes.get("label_columns"):
+        report["category columns"] = ", ".join(map(str, notes["label_columns"]))
+    report["separator"] = {";": "';'", ",": "','", "\t": "tab"}[str(notes["separator"])]
+    report["encoding"] = notes["encoding"]
+    report["rows"] = len(rows)
+    levels = rows["level"].value_counts().to_dict()
+    report["areas"] = ", ".join(f"{rows.loc[rows['level'] == lv, 'code'].nunique()} {lv}" for lv in levels)
+    years = sorted(int(y) for y in rows["year"].dropna().unique())
+    report["years"] = f"{years[0]}–{years[-1]}" if years else "–"
+    report["per indicator"] = indicator_summary(rows)
+    muni = set(rows.loc[rows["level"] == "municipality", "code"])
+    if muni:
+        exact, containing = fitting_division_years(muni, store=store)
+        report["division years the codes fit exactly"] = ", ".join(map(str, exact)) or "none"
+        report["division years containing all codes"] = ", ".join(map(str, containing)) or "none"
+    if notes.get("footnotes"):
+        report["footnote lines skipped"] = notes["footnotes"]
+    return report
 
 
 def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:

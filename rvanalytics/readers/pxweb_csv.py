@@ -73,6 +73,11 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
     if raw.empty:
         raise DataFileError(path, "the file has a header but no rows", "download the table again")
     area_col = raw.columns[0]
+    from rvanalytics.readers.generic import find_area_column
+
+    found = find_area_column(raw, store=store)
+    if found is not None and found.column != area_col:  # years or categories before the area column
+        area_col = found.column
     areas = raw[area_col].str.strip()
     match = areas.str.extract(_CODE_NAME)
     parsed_prefixed = areas.map(parse_area_code)
@@ -90,6 +95,10 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
     total = areas.str.casefold().isin(_TOTAL_NAMES)
     levels[total.to_numpy()] = "country"
     codes[total.to_numpy()] = "SSS"
+    if found is not None and found.column == area_col:  # integer codes (91), names of any key year ...
+        hit = pd.Series([bool(lv) for lv in found.levels], index=raw.index) & codes.isna()
+        codes[hit.to_numpy()] = [c for c, h in zip(found.codes, hit) if h]
+        levels[hit.to_numpy()] = [lv for lv, h in zip(found.levels, hit) if h]
     need_names = codes.isna()
     if need_names.any():
         from rvanalytics.key import key_years
@@ -99,14 +108,14 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
     label_cols = []
     candidates = value_columns or []
     if not value_columns:
-        for col in raw.columns[1:]:
+        for col in [c for c in raw.columns if c != area_col]:
             try:
                 parse_numbers(raw[col], path, col, decimal="auto")
                 candidates.append(col)
             except DataFileError:
                 label_cols.append(col)
     else:
-        label_cols = [c for c in raw.columns[1:] if c not in value_columns]
+        label_cols = [c for c in raw.columns if c != area_col and c not in value_columns]
     if not candidates:
         raise DataFileError(path, "no numeric column found", "the file should have numbers after the area and label columns")
     parts = []
@@ -126,4 +135,5 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
         raise DataFileError(path, f"area {areas.iloc[pos]!r} appears more than once", "keep one row per area",
                             row=pos + 2, column=area_col)
     out.attrs["encoding"] = encoding
+    out.attrs["area_column"] = area_col
     return out
