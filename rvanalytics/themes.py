@@ -43,6 +43,9 @@ THEME_LABELS: dict[str, dict[str, str]] = {
     "water": {"fi": "Vesi", "sv": "Vatten", "en": "Water"},
     "built_environment": {"fi": "Rakennettu ympäristö", "sv": "Byggd miljö", "en": "Built environment"},
     "population_economy": {"fi": "Väestö ja talous", "sv": "Befolkning och ekonomi", "en": "Population and economy"},
+    # profile themes outside the resource-wisdom list (rw_theme gives None for them)
+    "nature": {"fi": "Luonto", "sv": "Natur", "en": "Nature"},
+    "cross_cutting": {"fi": "Läpileikkaavat", "sv": "Övergripande", "en": "Cross-cutting"},
 }
 
 _ALIASES: dict[str, str | None] = {

@@ -10,8 +10,12 @@ import pytest
 
 from rvanalytics.cities import CityProfile
 from rvanalytics.cities.load import targets_frame
+from rvanalytics.indicators import indicator_catalogue
 from rvanalytics.report import story as story_module
-from rvanalytics.report.story import CityStory, esc, fmt, html_table
+from rvanalytics.report.story import CityStory
+from rvanalytics.report.story.html import esc, html_table
+from rvanalytics.report.story.inputs import CityData
+from rvanalytics.report.story.texts import fmt, reason_text
 
 EVIL = '<script>alert("x")</script>'
 
@@ -29,194 +33,180 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return out
 
 
-def _profile() -> CityProfile:
-    return CityProfile.model_validate(
-        {
-            "city": {"code": "999", "size_class": "20–50k"},
-            "people": [
-                {
-                    "role": f"Director {EVIL}",
-                    "responsibility": "lead",
-                    "organisation": "City",
-                    "name": "Public Person",
-                    "email": "p@example.org",
-                    "publish": True,
-                },
-                {
-                    "role": "Planner",
-                    "responsibility": "data",
-                    "organisation": "City",
-                    "name": "Secret Person",
-                    "email": "s@example.org",
-                    "publish": False,
-                },
-            ],
-            "key_measure": {
-                "title": f"Bikes {EVIL}",
-                "description": "More bikes & buses",
-                "status": "started",
-                "themes": ["transport"],
-            },
-            "key_problem": {"unknown": f"Not stated {EVIL}"},
-            "targets": [
-                {
-                    "id": "t-cut",
-                    "theme": "climate",
-                    "indicator": "ghg_hinku_total_kt",
-                    "scope": "hinku",
-                    "kind": "pct_reduction",
-                    "baseline_year": 2010,
-                    "target_year": 2030,
-                    "target_value": 50,
-                    "source": {
-                        "title": f"Plan {EVIL}",
-                        "url": "https://example.org/plan",
-                        "quote": f"Halve {EVIL}",
-                    },
-                },
-                {
-                    "id": "t-waste",
-                    "theme": "waste",
-                    "indicator": None,
-                    "scope": "other",
-                    "kind": "rate",
-                    "target_year": 2030,
-                    "target_value": 65,
-                    "source": {"title": "Waste plan", "url": "https://example.org/waste"},
-                },
-            ],
-        }
-    )
+def _profile(**changes: object) -> CityProfile:
+    data = {
+        "city": {"code": "999", "size_class": "20–50k"},
+        "people": [
+            {"role": f"Director {EVIL}", "responsibility": "lead", "organisation": "City",
+             "name": "Public Person", "email": "p@example.org", "publish": True},
+            {"role": "Planner", "responsibility": "data", "organisation": "City",
+             "name": "Secret Person", "email": "s@example.org", "publish": False},
+        ],
+        "key_measure": {"title": f"Bikes {EVIL}", "description": "More bikes & buses", "status": "started",
+                        "themes": ["transport"]},
+        "key_problem": {"unknown": f"Not stated {EVIL}"},
+        "targets": [
+            {"id": "t-cut", "theme": "climate", "indicator": "ghg_hinku_total_kt", "scope": "hinku",
+             "kind": "pct_reduction", "baseline_year": 2010, "target_year": 2030, "target_value": 50,
+             "source": {"title": f"Plan {EVIL}", "url": "https://example.org/plan", "quote": f"Halve {EVIL}"}},
+            {"id": "t-waste", "theme": "waste", "indicator": None, "scope": "other", "kind": "rate",
+             "target_year": 2030, "target_value": 65,
+             "source": {"title": "Waste plan", "url": "https://example.org/waste"}},
+        ],
+    }
+    data.update(changes)
+    return CityProfile.model_validate(data)
 
 
-def _story(tmp_path: Path, panel: pd.DataFrame | None) -> CityStory:
-    profile = _profile()
-    key = pd.DataFrame({"code": ["999"], "name_fi": [f"Testilä {EVIL}"]})
-    return CityStory(
-        code="999",
-        lang="fi",
-        store=None,
-        out_dir=tmp_path,
-        name=f"Testilä {EVIL}",
-        key_row={"code": "999", "region_code": "12", "region_name_fi": "Pohjois-Karjala"},
-        profile=profile,
-        targets=targets_frame([profile], key),
-        panel=panel,
-    )
+def _key() -> pd.DataFrame:
+    row = {"code": "999", "name_fi": f"Testilä {EVIL}", "name_sv": "Testby", "name_en": "Testville",
+           "region_code": "12", "region_name_fi": "Pohjois-Karjala", "region_name_sv": "Norra Karelen",
+           "region_name_en": "North Karelia", "municipality_group_name_fi": "Kaupunkimaiset kunnat",
+           "municipality_group_name_sv": "Urbana kommuner", "municipality_group_name_en": "Urban municipalities"}
+    other = {**row, "code": "998", "name_fi": "Muu", "name_sv": "Annan", "name_en": "Other"}
+    return pd.DataFrame([row, other])
+
+
+def _rows(code: str, indicator: str, years: list[int], values: list[float], unit: str, source: str,
+          level: str = "municipality") -> pd.DataFrame:
+    return pd.DataFrame({"level": level, "code": code, "year": years, "indicator": indicator, "value": values,
+                         "unit": unit, "source": source, "status": "", "division_year": 2026})
 
 
 def _panel() -> pd.DataFrame:
     years = list(range(2010, 2021))
-    return pd.DataFrame(
-        {
-            "level": "municipality",
-            "code": "999",
-            "year": years,
-            "indicator": "ghg_hinku_total_kt",
-            "value": [
-                100.0 - 3 * (y - 2010) for y in years
-            ],  # 70 in 2020, below the straight path (75) "unit": "kt CO2e", "source": "hand-made",
-            "status": "",
-            "division_year": 2026,
-        }
-    )
+    alas = "syke_alas_hinku_north_karelia"
+    return pd.concat([
+        # 70 in 2020, below the straight path 100 (2010) -> 50 (2030): 75
+        _rows("999", "ghg_hinku_total_kt", years, [100.0 - 3 * (y - 2010) for y in years], "kt CO2e", alas),
+        _rows("998", "ghg_hinku_total_kt", years, [50.0] * len(years), "kt CO2e", alas),
+        _rows("999", "population", [2019, 2020], [10000.0, 10100.0], "persons", "sotkanet_population"),
+        _rows("998", "population", [2019, 2020], [5000.0, 5000.0], "persons", "sotkanet_population"),
+        _rows("999", "ghg_hinku_per_capita_t", [2019, 2020], [7.1, 6.9], "t CO2e/person", alas),
+        _rows("998", "ghg_hinku_per_capita_t", [2019, 2020], [10.0, 10.0], "t CO2e/person", alas),
+        # an ALas region value of another indicator: Hinku must never be compared with it
+        _rows("12", "ghg_alas_per_capita_t", [2019, 2020], [99.0, 99.0], "t CO2e/person", "syke_alas_regions",
+              "region"),
+    ], ignore_index=True)
 
 
-def test_sections_escape_profile_text_and_hide_unpublished_people(
-    tmp_path: Path, shown: list[str]
-) -> None:
-    s = _story(tmp_path, _panel())
+def _story(tmp_path: Path, panel: pd.DataFrame | None = None, profile: CityProfile | None = None,
+           lang: str = "fi", with_profile: bool = True) -> CityStory:
+    profile = profile or _profile()
+    key = _key()
+    panel = _panel() if panel is None else panel
+    data = CityData(code="999", division_year=2026, key=key, panel=panel, panel_all=panel,
+                    catalogue=indicator_catalogue(),
+                    profile=profile if with_profile else None,
+                    targets=targets_frame([profile], key) if with_profile else None)
+    return CityStory(data=data, lang=lang, out_dir=tmp_path)
+
+
+def test_sections_escape_profile_text_and_hide_unpublished_people(tmp_path: Path, shown: list[str]) -> None:
+    s = _story(tmp_path)
     s.header()
-    s.people()
+    s.summary()
+    s.who()
     s.key_sections()
     s.targets_section()
     page = "\n".join(shown)
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     assert "Public Person" in page and "Secret Person" not in page and "s@example.org" not in page
-    assert (
-        "Tavoitteelle ei ole valittu mittaria" in page
-    )  # the waste target has no indicator: said plainly
+    assert "Tavoitteelle ei ole valittu mittaria" in page  # the waste target has no indicator: said plainly
     assert "<figure>" in page  # the climate target has a chart
     assert (tmp_path / "figures" / "target-t-cut.png").is_file()
     s.write_metrics()
     metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
     cut = next(t for t in metrics["targets"] if t["target_id"] == "t-cut")
-    assert (
-        cut["status"] == "on_track"
-    )  # 70 in 2020 against the straight path 100 (2010) -> 50 (2030): 75
+    assert cut["status"] == "on_track"  # 70 in 2020 against the straight path (75)
     assert cut["status_text"] == "tavoitepolulla"
     waste = next(t for t in metrics["targets"] if t["target_id"] == "t-waste")
     assert waste["status"] == "not_assessable" and waste["explanation"]
     assert metrics["key_measure"]["title"] == f"Bikes {EVIL}"  # raw in JSON; the gallery escapes it
+    assert metrics["summary"]["n_targets"] == 2 and metrics["summary"]["n_assessed"] == 1
 
 
-def test_missing_panel_is_said_plainly(tmp_path: Path, shown: list[str]) -> None:
-    s = _story(tmp_path, None)
-    s.unavailable["panel"] = "no store"
+def test_summary_says_statuses_figures_and_trend(tmp_path: Path, shown: list[str]) -> None:
+    s = _story(tmp_path)
+    s.summary()
+    text = shown[0]
+    assert "Tavoitteita 2, joista 1 arvioitavissa tilastoista: 1 tavoitepolulla" in text
+    assert "Väkiluku 10\u202f100 as. (2020)" in text
+    assert "Kasvihuonekaasupäästöt asukasta kohden (Hinku-laskenta) 6,90 t CO2e/asukas (2020)" in text
+    assert "Selvin kehityssuunta: Kasvihuonekaasupäästöt yhteensä" in text  # the only trend with 5+ years
+
+
+def test_empty_sections_are_one_line(tmp_path: Path, shown: list[str]) -> None:
+    s = _story(tmp_path, panel=_panel().iloc[0:0], with_profile=False)
+    s.targets_section()
     s.indicators_section()
     s.compare_section()
     s.data_freshness()
-    page = "\n".join(shown)
-    assert page.count("Ei saatavilla") == 3
-    assert "<figure>" not in page
+    s.key_sections()
+    assert len(shown) == 5
+    assert all(part.startswith('<p class="empty-section">') and "<h2>" not in part for part in shown)
+    assert "<figure>" not in "\n".join(shown)
+    s.write_metrics()
+    metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["unavailable"]["profile"]  # the gallery card says "no profile"
+
+
+def test_hinku_is_compared_only_with_hinku(tmp_path: Path, shown: list[str]) -> None:
+    s = _story(tmp_path)
+    s.compare_section()
+    row = next(r for r in s.comparison if r.indicator == "ghg_hinku_per_capita_t")
+    # re-derived from the Hinku totals and population of the region's municipalities; the ALas 99 is not used
+    assert row.region == pytest.approx((70.0 + 50.0) * 1000 / (10100 + 5000))
+    assert row.country == pytest.approx(row.region)
+    assert row.rank == 1 and row.n_with_data == 2
+    assert "1. / 2 kunnasta, joilla on tietoa" in shown[0] and "99" not in shown[0]
 
 
 def test_helpers() -> None:
     assert esc(None) == "" and esc("a&b") == "a&amp;b"
-    assert html_table([["x"]], None) == "<table><tbody><tr><td>x</td></tr></tbody></table>"
+    assert html_table([["x"]], None) == '<div class="table-wrap"><table><tbody><tr><td>x</td></tr></tbody></table></div>'
     assert fmt(None) == "–" and fmt(2.5, "fi", 1) == "2,5" and fmt(1500, "en") == "1,500"
+    assert fmt(1500, "sv") == "1\u202f500"
 
 
-def test_reasons_and_units_in_the_report_language() -> None:
-    from rvanalytics.report.story import reason_text, unit_text
-
+def test_reasons_in_every_language() -> None:
     names = {"ghg_hinku_total_kt": "Päästöt yhteensä"}.get
     fi = reason_text("no data for indicator ghg_hinku_total_kt for this city", "fi", names)
     assert fi == "mittarista Päästöt yhteensä ei ole kunnan tietoja"
-    scope = reason_text(
-        "target scope city_inventory differs from data scope hinku; "
-        "numbers computed on the data's scope, for orientation only",
-        "fi",
-    )
-    assert "city_inventory" not in scope and "hinku;" not in scope and "oma inventaario" in scope
-    en = reason_text("no data for indicator ghg_hinku_total_kt for this city", "en", lambda i: "Total")
-    assert "ghg_hinku_total_kt" not in en and "Total" in en
-    assert unit_text("t CO2e/person", "fi") == "t CO2e/asukas"
-    assert unit_text("persons", "fi") == "henkeä"
-    assert unit_text("MWh/person", "fi") == "MWh/asukas" and unit_text("kt CO2e", "fi") == "kt CO2e"
-    assert unit_text("t CO2e/person", "en") == "t CO2e/person"
+    for lang in ("fi", "sv", "en"):
+        scope = reason_text("target scope city_inventory differs from data scope hinku; "
+                            "numbers computed on the data's scope, for orientation only", lang)
+        assert "city_inventory" not in scope and "hinku;" not in scope and "data scope" not in scope
+    assert "Hinku" in reason_text("indicative, on Syke Hinku data; the city's own inventory may differ", "sv")
+    assert reason_text("indicative, on Syke Hinku data; the city's own inventory may differ", "fi").startswith(
+        "suuntaa antava")
+
+
+def test_texts_exist_in_all_three_languages() -> None:
+    from rvanalytics.report.story import texts
+
+    keys = {lang: set(texts.TEXT[lang]) for lang in texts.LANGUAGES}
+    assert keys["fi"] == keys["sv"] == keys["en"]
+    for table in (texts._KINDS, texts._STATUSES, texts._SCOPES):
+        assert set(table["fi"]) == set(table["sv"]) == set(table["en"])
+    assert all(set(words) == {"fi", "sv", "en"} for _, words in texts._REASON_PATTERNS)
+    assert texts.TEXT["sv"]["title"] != texts.TEXT["en"]["title"]
 
 
 @pytest.mark.parametrize(
     ("lang", "foreign"),
-    [("fi", ["persons", "/person", "pop_test"]), ("en", ["henkeä", "asukas", "pop_test"])],
+    [("fi", ["persons", "/person", "Population"]), ("sv", ["persons", "/person", "henkeä", "asukas"]),
+     ("en", ["henkeä", "asukas", "invånare"])],
 )
 def test_data_table_units_and_names_in_the_report_language(
     tmp_path: Path, shown: list[str], lang: str, foreign: list[str]
 ) -> None:
-    s = _story(tmp_path, None)
-    s.lang = lang
-    s.panel = pd.DataFrame(
-        {
-            "level": "municipality",
-            "code": "999",
-            "year": [2020, 2021],
-            "indicator": "pop_test",
-            "value": [100.0, 101.0],
-            "unit": "persons",
-            "source": "sotkanet_population",
-            "status": "",
-            "division_year": 2026,
-        }
-    )
-    s.catalogue = pd.DataFrame(
-        {"id": ["pop_test"], "name_fi": ["Väkiluku"], "name_en": ["Population"]}
-    )
+    s = _story(tmp_path, lang=lang)
     s.data_freshness()
     page = "\n".join(shown)
-    assert ("Väkiluku" if lang == "fi" else "Population") in page
-    assert ("henkeä" if lang == "fi" else "persons") in page
+    assert {"fi": "Väkiluku", "sv": "Folkmängd", "en": "Population"}[lang] in page
+    assert {"fi": "henkeä", "sv": "personer", "en": "persons"}[lang] in page
     for word in foreign:
         assert word not in page, f"{word!r} in a {lang} report"
     assert "sotkanet_population" not in page and "THL Sotkanet" in page
@@ -230,9 +220,7 @@ def test_paraphrase_and_profile_language_are_said(tmp_path: Path, shown: list[st
     data["targets"][0]["comparability_note"] = "Baseline 2010, not 1990."
     data["targets"][1]["source"]["quote"] = "Recycle 65 %."  # verbatim (the default)
     profile = CityProfile.model_validate(data)
-    key = pd.DataFrame({"code": ["999"], "name_fi": ["Testilä"]})
-    s = _story(tmp_path, _panel())
-    s.profile, s.targets = profile, targets_frame([profile], key)
+    s = _story(tmp_path, profile=profile)
     s.targets_section()
     page = "\n".join(shown)
     assert "<em>Lähteen sisältö tiivistettynä, ei suora lainaus (englanniksi):</em> Halve" in page
@@ -240,13 +228,45 @@ def test_paraphrase_and_profile_language_are_said(tmp_path: Path, shown: list[st
     assert "“Recycle 65 %.” (englanniksi)" in page
     assert "<strong>Vertailtavuus (englanniksi):</strong> Baseline 2010, not 1990." in page
     s.key_sections()
-    assert "Ei kerrottu profiilissa (englanniksi): Not stated" in "\n".join(shown)
+    assert "ei kerrottu profiilissa (englanniksi): Not stated" in "\n".join(shown)
     shown.clear()
-    s.lang = "en"
+    s = _story(tmp_path, profile=profile, lang="en")
     s.targets_section()
     page = "\n".join(shown)
     assert "<em>The source in summary, not a direct quote:</em> Halve" in page  # same language: no tag
     assert "(in " not in page
+
+
+def test_network_targets_have_their_own_block_and_issue11_fields(
+    tmp_path: Path, shown: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contract of issue 11: basis, release, preliminary, change since baseline, origin (shown when present)."""
+    import rvanalytics.metrics as metrics
+
+    real = metrics.track_targets
+
+    def with_contract(targets: pd.DataFrame, panel: pd.DataFrame, *args: object) -> pd.DataFrame:
+        out = real(targets, panel, *args)
+        out["basis"] = ["indicative", ""]
+        out["release"] = ["2026", ""]
+        out["latest_preliminary"] = [True, False]
+        out["change_since_baseline_pct"] = [-30.0, float("nan")]
+        out["origin"] = ["city", "network"]
+        out["source_title"] = ["Plan", "FISU common targets"]
+        out["source_url"] = ["https://example.org/plan", "https://example.org/fisu"]
+        return out
+
+    monkeypatch.setattr(metrics, "track_targets", with_contract)
+    s = _story(tmp_path, lang="en")
+    s.targets_section()
+    page = "\n".join(shown)
+    assert "Basis: indicative, on Syke Hinku data; the city&#x27;s own inventory may differ" in page
+    assert "Data release 2026 (preliminary)" in page
+    assert "Change since the baseline 2010: −30.0 %" in page or "Change since the baseline 2010: -30.0 %" in page
+    own, network = page.index("The city&#x27;s own targets"), page.index("Common targets of the network")
+    cut, waste = page.index("Climate (all emissions): −50 %"), page.index("65 % → 2030")
+    assert own < cut < network < waste
+    assert network < page.index('<a href="https://example.org/fisu">FISU common targets</a>') < waste
 
 
 def test_real_profiles_mark_their_summaries_as_paraphrases() -> None:
@@ -260,11 +280,8 @@ def test_real_profiles_mark_their_summaries_as_paraphrases() -> None:
 
 
 def test_gallery_population_carries_its_year(tmp_path: Path, shown: list[str]) -> None:
-    pop = pd.DataFrame({"level": "municipality", "code": "999", "year": [2021, 2022], "indicator": "population",
-                        "value": [1000.0, 1010.0], "unit": "persons", "source": "hand-made", "status": "",
-                        "division_year": 2026})
-    s = _story(tmp_path, pd.concat([_panel(), pop], ignore_index=True))
+    s = _story(tmp_path)
     s.who()
-    assert s.metrics["population_year"] == 2022
-    assert s.metrics["population_text"].endswith("as. (2022)")
-    assert s.metrics["population_text"].replace("\u00a0", " ").replace("\u202f", " ").startswith("1 010")
+    assert s.metrics["population_year"] == 2020
+    assert s.metrics["population_text"].endswith("as. (2020)")
+    assert s.metrics["population_text"].replace("\u202f", " ").startswith("10 100")

@@ -54,14 +54,14 @@ def store_manifest_path(store: str | Path | None) -> Path:
 
 
 def profile_files(code: str, cities_dir: str | Path | None = None) -> list[Path]:
-    """The city's profile files ``<code>-*.yaml`` / ``<code>.yaml`` in the profiles folder."""
-    from rvanalytics.paths import cities_dir as default_cities_dir
+    """The city's profile files ``<code>-*.yaml`` / ``<code>.yaml`` among :func:`rvanalytics.cities.profile_files`."""
+    from rvanalytics.cities import profile_files as all_profile_files
 
-    folder = Path(cities_dir) if cities_dir is not None else default_cities_dir()
-    if not folder.is_dir():
+    folder = Path(cities_dir) if cities_dir is not None else None
+    if folder is not None and not folder.is_dir():
         return []
-    found = sorted(set(folder.glob(f"{code}-*.yaml")) | set(folder.glob(f"{code}.yaml")))
-    return [p for p in found if p.is_file()]
+    return [p for p in all_profile_files(folder)
+            if p.is_file() and (p.stem == code or p.stem.startswith(f"{code}-"))]
 
 
 def report_inputs(

@@ -72,7 +72,7 @@ def status_class(status: object) -> str:
     return _STATUS_CLASSES.get(str(status).strip().lower(), "none")
 
 
-#: Page texts in Finnish and English.
+#: Page texts in Finnish, Swedish and English.
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
         "gallery": "← Kaikki raportit",
@@ -102,6 +102,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_theme": "Teema ei tiedossa",
         "no_reports": "Ei raportteja vielä.",
         "population": "asukkaita",
+    },
+    "sv": {
+        "gallery": "← Alla rapporter",
+        "gallery_title": "Stadsrapporter",
+        "incomplete": "Rapporten blev inte färdig",
+        "cell": "Cell",
+        "exception": "Undantag",
+        "message": "Meddelande",
+        "generated": "Skapad",
+        "open_report": "Öppna rapporten →",
+        "open_partial": "Öppna den ofärdiga rapporten →",
+        "failed": "Rapporten kunde inte skapas",
+        "no_targets": "Inga mål finns i profilen.",
+        "no_profile": "Kommunen har ingen profil (mål, nyckelåtgärd, nyckelproblem).",
+        "targets": "Mål",
+        "coverage": "Täckningskarta",
+        "reports_ok": "rapporter klara",
+        "reports_failed": "misslyckades",
+        "measures_title": "Nyckelåtgärder och nyckelproblem",
+        "measures_intro": "Städernas nyckelåtgärder och nyckelproblem sida vid sida, per tema.",
+        "measures_link": "Nyckelåtgärder och -problem per tema →",
+        "theme": "Tema",
+        "city": "Stad",
+        "key_measure": "Nyckelåtgärd",
+        "key_problem": "Nyckelproblem",
+        "not_given": "anges inte",
+        "no_theme": "Temat är okänt",
+        "no_reports": "Inga rapporter ännu.",
+        "population": "invånare",
     },
     "en": {
         "gallery": "← All reports",
@@ -136,5 +165,5 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def texts(lang: str) -> dict[str, str]:
-    """Page texts for ``lang`` ("fi" or "en"; anything else gives English)."""
+    """Page texts for ``lang`` ("fi", "sv" or "en"; anything else gives English)."""
     return TEXTS.get(lang, TEXTS["en"])

@@ -1,0 +1,280 @@
+"""The sections of one city's report, for ``notebooks/city_report.ipynb``: a thin facade.
+
+The notebook builds a :class:`CityStory` and calls one method per section. Each method
+takes its record from :mod:`~.facts`, renders it with :mod:`~.html` and
+:mod:`~.charts`, displays the result and notes what the gallery needs in
+:attr:`CityStory.metrics` (written to ``metrics.json`` by :meth:`CityStory.write_metrics`).
+
+Modules: :mod:`~.inputs` (the only reading), :mod:`~.facts` (pure, through
+:mod:`rvanalytics.metrics`), :mod:`~.html` (escaped markup), :mod:`~.charts`
+(``ax=None`` → ``(fig, ax)``), :mod:`~.texts` (fi, sv, en). A data gap (no profile, no
+values for the city) is said in the report; a bug fails it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rvanalytics.atomic import atomic_write_bytes, atomic_write_text
+from rvanalytics.report.story import facts as F
+from rvanalytics.report.story import html as H
+from rvanalytics.report.story.charts import contiguous_runs, gap_broken
+from rvanalytics.report.story.inputs import CityData, load_city_data
+from rvanalytics.report.story.texts import LANGUAGES, fmt, t
+
+__all__ = ["CityStory", "contiguous_runs", "gap_broken"]
+
+
+def _display(obj: object) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _html(markup: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(markup))
+
+
+@dataclass
+class CityStory:
+    """One city's report: its inputs, its language and where its figures go.
+
+    Build it with :meth:`load`, then call the section methods in order.
+    """
+
+    data: CityData
+    lang: str
+    out_dir: Path
+    metrics: dict[str, Any] = field(default_factory=dict)
+    figures: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, city_code: str, *, store: str | None = None, lang: str = "fi",
+             out_dir: str | Path = ".") -> CityStory:
+        """Read the inputs of ``city_code`` (:func:`~.inputs.load_city_data`)."""
+        from rvanalytics.report.naming import check_city_code
+
+        code = check_city_code(city_code)
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        return cls(load_city_data(code, store=store), lang if lang in LANGUAGES else "en", out)
+
+    # --- computed once ------------------------------------------------------------------
+
+    @cached_property
+    def peers(self) -> F.PeerMetrics:
+        return F.peer_metrics(self.data)
+
+    @cached_property
+    def city(self) -> F.CityFacts:
+        return F.city_facts(self.data, self.peers, self.lang)
+
+    @cached_property
+    def targets(self) -> list[F.TargetFact]:
+        return F.target_facts(self.data, self.lang)
+
+    @cached_property
+    def comparison(self) -> list[F.ComparisonRow]:
+        return F.comparison_facts(self.data, self.peers, self.lang)
+
+    def t(self, key: str, **fields: object) -> str:
+        """Report text ``key`` in the report language."""
+        return t(self.lang, key, **fields)
+
+    # --- figures ------------------------------------------------------------------------
+
+    def show_figure(self, fig: Any, name: str) -> None:
+        """Render ``fig`` once to PNG, write ``figures/<name>.png``, display the same bytes, close it."""
+        import matplotlib.pyplot as plt
+        from IPython.display import Image
+
+        from rvanalytics.report.naming import slugify
+
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        path = self.out_dir / "figures" / f"{slugify(name, fallback='figure')}.png"
+        atomic_write_bytes(path, buf.getvalue())
+        self.figures.append(path.relative_to(self.out_dir).as_posix())
+        _display(Image(data=buf.getvalue(), format="png"))
+
+    # --- sections -----------------------------------------------------------------------
+
+    def header(self) -> None:
+        """Title and the line under it."""
+        _html(H.header(self.city, F.report_date(), self.lang))
+        self.metrics.update({
+            "city_code": self.data.code, "name": self.city.name, "lang": self.lang,
+            "region_code": self.city.region_code, "region_name": self.city.region_name,
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        })
+
+    def summary(self) -> None:
+        """How the city stands, in a few lines: targets and statuses, key figures, strongest trend."""
+        facts = F.summary_facts(self.targets, self.peers, self.city, self.comparison, self.data, self.lang)
+        _html(H.summary(facts, self.lang))
+        self.metrics["summary"] = asdict(facts)
+
+    def who(self) -> None:
+        """Population, region, size class, municipality group, and the published people."""
+        c = self.city
+        _html(H.who_table(c, self.lang) + H.people(c, self.lang))
+        self.metrics["size_class"] = c.size_class
+        if c.population is not None:
+            self.metrics["population"] = c.population
+            self.metrics["population_year"] = c.population_year
+            # with its year: the gallery puts cities side by side whose latest years differ
+            self.metrics["population_text"] = f"{fmt(c.population, self.lang, 0)} {self.t('inh')} ({c.population_year})"
+
+    def targets_section(self) -> None:
+        """Each target as a card with its chart; the network's common targets in their own block."""
+        self.metrics["targets"] = [
+            {"target_id": f.target_id, "label": f.label, "theme": f.theme, "indicator": f.indicator,
+             "origin": f.origin, "target_year": f.target_year,
+             "status": (f.status or "not_assessable").replace(" ", "_"), "status_text": f.status_words,
+             "basis": f.basis, "explanation": f.explanation}
+            for f in self.targets
+        ]
+        if self.data.profile is None:
+            _html(H.empty_section(self.t("targets"), self.t("no_profile", code=self.data.code)))
+            return
+        if not self.targets:
+            _html(H.empty_section(self.t("targets"), self.t("no_targets")))
+            return
+        _html(H.heading(self.t("targets")))
+        own = [f for f in self.targets if f.origin != "network"]
+        network = [f for f in self.targets if f.origin == "network"]
+        for block, title in ((own, "city_targets"), (network, "network_targets")):
+            if not block:
+                continue
+            if network:  # two blocks: say which is which
+                _html(H.heading(self.t(title), 3) + (H.network_source(block, self.lang) if block is network else ""))
+            for fact in block:
+                self._target(fact)
+
+    def _target(self, fact: F.TargetFact) -> None:
+        from rvanalytics.report.story.charts import target_chart
+
+        _html(H.target_card(fact, self.lang))
+        if fact.series is not None:
+            fig, _ = target_chart(fact, self.lang)
+            self.show_figure(fig, f"target-{fact.target_id}")
+
+    def indicators_section(self, max_per_theme: int = 4) -> None:
+        """Emissions by sector, then the city's series by theme (rates with region and country)."""
+        from rvanalytics.report.story.charts import sectors_chart, theme_figure
+
+        themes = F.theme_facts(self.data, self.lang, max_per_theme)
+        sectors = F.sector_facts(self.data, self.lang)
+        if not themes and sectors is None:
+            _html(H.empty_section(self.t("indicators"), self.t("no_panel")))
+            return
+        _html(H.heading(self.t("indicators")))
+        if sectors is not None:
+            if sectors.table.empty:
+                _html(H.empty_section(self.t("sectors"), self.t("no_data")))
+            else:
+                _html(H.heading(self.t("sectors"), 3))
+                fig, _ = sectors_chart(sectors, self.t("sectors"), self.lang)
+                self.show_figure(fig, "sectors")
+                if sectors.dropped_years:
+                    _html(H.missing(self.t("years_left_out", years=", ".join(map(str, sectors.dropped_years)))))
+        for theme in themes:
+            _html(H.heading(theme.title, 3))
+            self.show_figure(theme_figure(theme.panels, self.lang), f"theme-{theme.theme}")
+            if theme.more:
+                _html(H.missing(self.t("more_in_table", names=", ".join(theme.more))))
+        self.metrics["indicators"] = {
+            ind: {"year": lines[0].years[-1], "value": lines[0].values[-1]}
+            for theme in themes for ind, _, lines in theme.panels
+        }
+
+    def compare_section(self) -> None:
+        """Per-capita indicators beside the region, the size class and the country, with the rank."""
+        rows = self.comparison
+        if not rows:
+            _html(H.empty_section(self.t("compare"), self.t("no_panel")))
+            return
+        _html(H.heading(self.t("compare"))
+              + H.comparison_table(rows, self.city.name, self.city.region_name, self.city.size_class, self.lang))
+        self.metrics["comparison"] = {r.indicator: asdict(r) for r in rows}
+
+    def map_section(self) -> None:
+        """The city on a map of the per-capita indicator with the widest coverage."""
+        from rvanalytics.indicators import unit_text
+        from rvanalytics.maps import choropleth
+
+        choice = F.map_choice(self.data)
+        if choice is None:
+            _html(H.empty_section(self.t("map"), self.t("no_rate_for_map")))
+            return
+        ind, year = choice
+        munis = self.data.municipalities
+        p = self.data.panel
+        d = p.loc[(p["indicator"] == ind) & (p["level"] == "municipality") & (p["year"] == year)]
+        values = d.set_index("code")["value"]
+        lower_is_better = self.data.catalogue.at[ind, "direction"] == "lower_is_better"
+        fig, _ = choropleth(
+            munis, values[values.index.isin(set(munis["code"]))],
+            title=F.indicator_name(self.data.catalogue, ind, self.lang),
+            unit=unit_text(self.data.catalogue.at[ind, "unit"], self.lang), year=year, lang=self.lang,
+            regions=self.data.regions, label_codes=[self.data.code], size="slide",
+            cmap="YlOrRd" if lower_is_better else None,  # the workshop maps' palette
+        )
+        _html(H.heading(self.t("map")))
+        self.show_figure(fig, f"map-{ind}")
+
+    def key_sections(self) -> None:
+        """The key measure and the key problem, or what the profile says about their absence."""
+        from rvanalytics.cities import key_sections
+
+        if self.data.profile is None:
+            reason = self.t("no_profile", code=self.data.code)
+            _html(H.empty_section(self.t("key"), reason))
+            for which in ("key_measure", "key_problem"):
+                self.metrics[which] = {"known": False, "unknown_reason": reason}
+            return
+        sections = key_sections(self.data.profile)
+        self.metrics.update(sections)
+        _html(H.heading(self.t("key"))
+              + H.key_section(sections, getattr(self.data.profile, "text_language", None), self.lang))
+
+    def data_freshness(self) -> None:
+        """Per indicator: first and latest year, latest value, trend and source."""
+        rows = F.freshness_facts(self.data, self.peers, self.lang)
+        self.metrics["data_years"] = {r.indicator: [r.first, r.latest] for r in rows}
+        if not rows:
+            _html(H.empty_section(self.t("data"), self.t("no_panel")))
+            return
+        _html(H.heading(self.t("data")) + H.freshness_table(rows, self.lang))
+
+    def sources(self) -> None:
+        """The store's sources (catalogue attribution, vintage, licence), the attribution and the method."""
+        from rvanalytics.catalogue import attribution, sources
+        from rvanalytics.report.story.texts import vintage_text
+
+        known = sources()
+        used = [s for s in self.data.manifest_sources if s.get("id") in known]
+        rows = [[attribution([s["id"]], self.lang), vintage_text(s.get("vintage"), self.lang), s.get("licence") or ""]
+                for s in used]
+        panel_sources = sorted(set(self.data.panel["source"].astype(str)) & set(known))
+        _html(H.heading(self.t("sources")) + H.sources_section(
+            rows, attribution(panel_sources, self.lang), self.data.division_year, self.lang))
+
+    def write_metrics(self) -> Path:
+        """Write ``metrics.json`` (what the gallery and the measures page read) into the report folder."""
+        self.metrics["figures"] = list(self.figures)
+        # the gallery's card says "no profile" from here
+        self.metrics["unavailable"] = (
+            {"profile": self.t("no_profile", code=self.data.code)} if self.data.profile is None else {})
+        path = self.out_dir / "metrics.json"
+        atomic_write_text(path, json.dumps(self.metrics, indent=2, ensure_ascii=False, default=str))
+        return path

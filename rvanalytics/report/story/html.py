@@ -1,0 +1,256 @@
+"""Renderers: one record of :mod:`~rvanalytics.report.story.facts` in, an HTML string out.
+
+Every text from profiles, data or the catalogue is escaped here (:func:`esc`); the texts
+of :mod:`~rvanalytics.report.story.texts` are escaped too. An empty section is one line
+(``<p class="empty-section">``), not a heading with nothing under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rvanalytics.report.story.facts import (
+    CityFacts,
+    ComparisonRow,
+    FreshnessRow,
+    SummaryFacts,
+    TargetFact,
+)
+from rvanalytics.report.story.texts import fmt, t
+from rvanalytics.report.templating import status_class
+
+__all__ = [
+    "comparison_table",
+    "empty_section",
+    "esc",
+    "freshness_table",
+    "header",
+    "heading",
+    "html_table",
+    "key_section",
+    "missing",
+    "people",
+    "sources_section",
+    "summary",
+    "target_card",
+    "who_table",
+]
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value (None → empty string).
+
+    Examples
+    --------
+    >>> esc('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
+    import html
+
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def html_table(rows: Iterable[Iterable[object]], header: Iterable[object] | None, *,
+               numeric: Iterable[int] = (), css: str = "") -> str:
+    """A table with every cell escaped; ``numeric`` columns right-aligned; wrapped to scroll on phones.
+
+    Examples
+    --------
+    >>> html_table([["<b>", 1]], ["a", "b"], numeric=[1])
+    '<div class="table-wrap"><table><thead><tr><th>a</th><th class="num">b</th></tr></thead><tbody><tr><td>&lt;b&gt;</td><td class="num">1</td></tr></tbody></table></div>'
+    """
+    num = set(numeric)
+
+    def cls(i: int) -> str:
+        return ' class="num"' if i in num else ""
+
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{esc(v)}</td>" for i, v in enumerate(row)) + "</tr>"
+                   for row in rows)
+    attr = f' class="{esc(css)}"' if css else ""
+    head = ""
+    if header is not None:
+        head = "<thead><tr>" + "".join(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(header)) + "</tr></thead>"
+    return f'<div class="table-wrap"><table{attr}>{head}<tbody>{body}</tbody></table></div>'
+
+
+def heading(text: str, level: int = 2) -> str:
+    """``<h2>`` (or ``<h3>``) with the text escaped."""
+    return f"<h{level}>{esc(text)}</h{level}>"
+
+
+def missing(text: str) -> str:
+    """A plain note that something is not there."""
+    return f'<p class="missing">{esc(text)}</p>'
+
+
+def empty_section(title: str, text: str) -> str:
+    """A section with nothing to show, in one line: "**Title:** why"."""
+    return f'<p class="empty-section"><strong>{esc(title)}:</strong> {esc(text)}</p>'
+
+
+def language_tag(text_language: str | None, lang: str) -> str:
+    """`` (englanniksi)`` when profile text is in another language than the report (never translated)."""
+    if text_language not in ("fi", "sv", "en") or text_language == lang:
+        return ""
+    return f" ({t(lang, 'in_language', language=t(lang, 'lang_' + str(text_language)))})"
+
+
+def header(city: CityFacts, date: str, lang: str) -> str:
+    """Title and the line under it."""
+    return (f'<h1 class="report-title">{esc(t(lang, "title", name=city.name))}</h1>'
+            f'<p class="subtitle">{esc(t(lang, "subtitle", code=city.code, region=city.region_name or "–", date=date))}</p>')
+
+
+def summary(facts: SummaryFacts, lang: str) -> str:
+    """The few lines on top: targets and statuses, key figures with year, the strongest trend."""
+    lines = []
+    if facts.n_targets:
+        chips = ", ".join(f"{n} {words}" for words, n in facts.status_counts) or t(lang, "status_unavailable")
+        lines.append(t(lang, "summary_targets", n=facts.n_targets, assessed=facts.n_assessed, statuses=chips))
+    else:
+        lines.append(t(lang, "summary_no_targets"))
+    if facts.figures:
+        lines.append(t(lang, "summary_figures", figures="; ".join(
+            f"{name} {fmt(value, lang)} {unit} ({year})" for name, value, unit, year in facts.figures)))
+    if facts.rank:
+        name, rank, n = facts.rank
+        lines.append(t(lang, "summary_rank", name=name, rank=t(lang, "rank_text", rank=rank, n=n)))
+    if facts.strongest_trend:
+        name, rate, first, last = facts.strongest_trend
+        sign = "+" if rate > 0 else ""
+        lines.append(t(lang, "summary_trend", name=name, rate=sign + fmt(rate, lang, 1), first=first, last=last))
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return f'<section class="summary-box">{heading(t(lang, "summary"))}<ul>{items}</ul></section>'
+
+
+def who_table(city: CityFacts, lang: str) -> str:
+    """Population (with its year), region, size class and municipality group."""
+    none = t(lang, "no_data")
+    pop = f"{fmt(city.population, lang, 0)} ({city.population_year})" if city.population is not None else none
+    rows = [[t(lang, "population"), pop], [t(lang, "region"), city.region_name or none],
+            [t(lang, "size_class"), city.size_class or none], [t(lang, "group"), city.group or none]]
+    return heading(t(lang, "who")) + html_table(rows, None)
+
+
+def people(city: CityFacts, lang: str) -> str:
+    """The people and their roles, names only where the profile allows publishing them."""
+    title = t(lang, "people")
+    if not city.has_profile:
+        return empty_section(title, t(lang, "no_profile", code=city.code))
+    if not city.people_known:
+        return empty_section(title, t(lang, "people_unknown"))
+    if not city.people:
+        return empty_section(title, t(lang, "people_none_published", n=city.n_people))
+    rows = [[p["role"], p["responsibility"], p["organisation"], p["name"] or ""] for p in city.people]
+    header_ = [t(lang, "role"), t(lang, "responsibility"), t(lang, "organisation"), t(lang, "name")]
+    return heading(title, 3) + html_table(rows, header_)
+
+
+def _source_html(fact: TargetFact, lang: str) -> str:
+    link = ""
+    if fact.source_url:
+        link = f' (<a href="{esc(fact.source_url)}">{esc(fact.source_title or fact.source_url)}</a>)'
+    tag = esc(language_tag(fact.text_language, lang))
+    if fact.quote and fact.quote_kind == "paraphrase":
+        return f"<p><em>{esc(t(lang, 'source_summary'))}{tag}:</em> {esc(fact.quote)}{link}</p>"
+    if fact.quote:
+        return f"<p>“{esc(fact.quote)}”{tag}{link}</p>"
+    return f"<p>{link}</p>" if link else ""
+
+
+def target_card(fact: TargetFact, lang: str, figure: str = "") -> str:
+    """One target: label, status chip, basis, release, change since baseline, source, comparability, chart."""
+    chip = f'<span class="chip {status_class(fact.status)}">{esc(fact.status_words)}</span>'
+    facts_list = []
+    if fact.basis:
+        facts_list.append(f"{t(lang, 'basis')}: {fact.basis}")
+    if fact.release:
+        release = t(lang, "release", release=fact.release)
+        facts_list.append(release + (f" ({t(lang, 'preliminary')})" if fact.preliminary else ""))
+    elif fact.preliminary:
+        facts_list.append(t(lang, "preliminary"))
+    if fact.change_since_baseline_pct is not None and fact.baseline_year is not None:
+        pct = fmt(fact.change_since_baseline_pct, lang, 1)
+        sign = "+" if fact.change_since_baseline_pct > 0 else ""
+        facts_list.append(t(lang, "change_since_baseline", year=fact.baseline_year, pct=sign + pct))
+    meta = "".join(f"<li>{esc(x)}</li>" for x in facts_list)
+    tag = esc(language_tag(fact.text_language, lang))
+    parts = [
+        f'<article class="target-card">{heading(fact.label, 3)}',
+        f'<p class="status-line"><strong>{esc(t(lang, "status"))}:</strong> {chip} {esc(fact.explanation or "")}</p>',
+        f'<ul class="target-meta">{meta}</ul>' if meta else "",
+        _source_html(fact, lang),
+    ]
+    if fact.comparability_note:
+        parts.append(f'<p class="missing"><strong>{esc(t(lang, "comparability"))}{tag}:</strong> '
+                     f"{esc(fact.comparability_note)}</p>")
+    if not fact.indicator:
+        parts.append(missing(t(lang, "no_indicator")))
+    elif fact.series is None:
+        parts.append(missing(t(lang, "no_series", indicator=fact.indicator_name)))
+    parts.append(figure)
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def network_source(facts: list[TargetFact], lang: str) -> str:
+    """The source line of the network's common targets (each source once)."""
+    seen: dict[str, str | None] = {}
+    for f in facts:
+        if f.source_title or f.source_url:
+            seen.setdefault(f.source_title or f.source_url or "", f.source_url)
+    links = ", ".join(f'<a href="{esc(url)}">{esc(title)}</a>' if url else esc(title) for title, url in seen.items())
+    return f"<p>{esc(t(lang, 'network_source', source='')).rstrip()} {links}</p>" if links else ""
+
+
+def comparison_table(rows: list[ComparisonRow], city_name: str, region_name: str | None,
+                     size_class: str | None, lang: str) -> str:
+    """City, region, size-class median, country and rank per indicator, with how many have data."""
+    body = [[r.name, r.year, fmt(r.city, lang), fmt(r.region, lang), fmt(r.size_median, lang),
+             fmt(r.country, lang),
+             t(lang, "rank_text", rank=r.rank, n=r.n_with_data) if r.rank is not None else "–"] for r in rows]
+    head = [t(lang, "indicator"), t(lang, "year"), city_name, region_name or t(lang, "region"),
+            t(lang, "size_median", size=size_class or "–"), t(lang, "country"), t(lang, "rank")]
+    return html_table(body, head, numeric=[1, 2, 3, 4, 5], css="compare") + missing(t(lang, "compare_note"))
+
+
+def freshness_table(rows: list[FreshnessRow], lang: str) -> str:
+    """Years, latest value, trend (or "one year: snapshot") and source of each indicator."""
+    body = []
+    for r in rows:
+        if r.n_years == 1:
+            trend = t(lang, "snapshot_short")
+        elif r.trend is not None:
+            trend = f"{fmt(r.trend[0], lang, 1)} ({fmt(r.trend[1], lang, 1)} … {fmt(r.trend[2], lang, 1)})"
+        else:
+            trend = "–"
+        latest = f"{r.latest} ({t(lang, 'preliminary')})" if r.preliminary else r.latest
+        body.append([r.name, r.first, latest, r.n_years, f"{fmt(r.value, lang)} {r.unit}", trend, r.source])
+    head = [t(lang, "indicator"), t(lang, "first"), t(lang, "latest"), t(lang, "years"), t(lang, "value"),
+            t(lang, "trend"), t(lang, "source")]
+    notes = missing(t(lang, "trend_note"))
+    if any(r.unit == "Mkm" for r in rows):
+        notes += missing(t(lang, "mkm_note"))
+    return html_table(body, head, numeric=[1, 2, 3, 4, 5], css="freshness") + notes
+
+
+def key_section(sections: dict[str, dict[str, object]], text_language: str | None, lang: str) -> str:
+    """Key measure and key problem; one line each when the profile does not give them."""
+    tag = language_tag(text_language, lang)
+    parts = []
+    for which in ("key_measure", "key_problem"):
+        s = sections[which]
+        if not s.get("known"):
+            reason = s.get("unknown_reason")
+            why = t(lang, "not_given") + (f"{tag}: {reason}" if reason else "")
+            parts.append(empty_section(t(lang, which), why))
+            continue
+        title = f"<p><strong>{esc(s.get('title'))}</strong> ({esc(s.get('status'))})</p>" if s.get("title") else ""
+        parts.append(heading(t(lang, which), 3) + title + f"<p>{esc(s.get('description'))}{esc(tag)}</p>")
+    return "".join(parts)
+
+
+def sources_section(rows: list[list[str]], attribution_line: str, division: int, lang: str) -> str:
+    """Sources with vintages and licences, the attribution line and the method note."""
+    table = html_table(rows, [t(lang, "source"), t(lang, "year"), t(lang, "licence")]) if rows else ""
+    return table + f"<p>{esc(attribution_line)}</p><p>{esc(t(lang, 'method', division=division))}</p>"

@@ -1,0 +1,64 @@
+"""A real city's report facts against ``rvanalytics metrics`` on the session store (recorded data)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from rvanalytics.report.story import facts as F
+from rvanalytics.report.story.inputs import load_city_data
+
+
+@pytest.fixture(scope="module")
+def joensuu(store: Path):
+    return load_city_data("167", store=store)
+
+
+def test_every_comparison_number_equals_rvanalytics_metrics(joensuu, store: Path) -> None:
+    from rvanalytics.assess import assess
+
+    cli = assess(["167"], store=store).city_metrics.set_index("indicator")
+    peers = F.peer_metrics(joensuu)
+    rows = F.comparison_facts(joensuu, peers, "fi")
+    rows = [r for r in rows if r.indicator in cli.index]  # the command reports a fixed list of indicators
+    assert len(rows) >= 3  # Hinku per capita and the road-transport rates
+    for row in rows:
+        m = cli.loc[row.indicator]
+        assert row.year == int(m["rank_year"])
+        assert row.rank == int(m["rank_all"]) and row.n_with_data == int(m["n_all"])
+        if int(m["rank_year"]) == int(m["latest_year"]):
+            assert row.city == pytest.approx(float(m["latest_value"]), rel=1e-12)
+    fresh = {r.indicator: r for r in F.freshness_facts(joensuu, peers, "fi")}
+    for ind, m in cli.iterrows():
+        if ind in fresh:
+            assert fresh[ind].latest == int(m["latest_year"])
+            assert fresh[ind].value == pytest.approx(float(m["latest_value"]), rel=1e-12)
+            if not math.isnan(float(m["trend_pct"])):
+                assert fresh[ind].trend[0] == pytest.approx(float(m["trend_pct"]), rel=1e-12)
+    city = F.city_facts(joensuu, peers, "fi")
+    attrs = peers.municipalities.set_index("code").loc["167"]
+    assert city.size_class == attrs["size_class"]
+
+
+def test_hinku_per_capita_is_compared_with_hinku_only(joensuu) -> None:
+    """North Karelia's Hinku value is re-derived from Hinku totals; the ALas regional series is another indicator."""
+    rows = {r.indicator: r for r in F.comparison_facts(joensuu, F.peer_metrics(joensuu), "en")}
+    hinku = rows["ghg_hinku_per_capita_t"]
+    p = joensuu.panel
+    alas = p[(p["indicator"] == "ghg_alas_per_capita_t") & (p["level"] == "region") & (p["code"] == "12")
+             & (p["year"] == hinku.year)]["value"]
+    assert hinku.region is None or all(abs(hinku.region - v) > 1e-9 for v in alas)
+    assert hinku.n_with_data < 308  # Hinku data for part of the country: the text says how many
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_targets_and_sectors_in_every_language(joensuu, lang: str) -> None:
+    targets = F.target_facts(joensuu, lang)
+    assert targets and all(t.status_words and t.label for t in targets)
+    sectors = F.sector_facts(joensuu, lang)
+    assert sectors is not None and len(sectors.sectors) == 13 and not sectors.table.empty
+    # stack order: largest sector of the latest year at the bottom
+    last = sectors.table.iloc[-1]
+    assert list(last.values) == sorted(last.values, reverse=True)
