@@ -95,8 +95,9 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
     total = areas.str.casefold().isin(_TOTAL_NAMES)
     levels[total.to_numpy()] = "country"
     codes[total.to_numpy()] = "SSS"
-    if found is not None and found.column == area_col:  # integer codes (91), names of any key year ...
-        hit = pd.Series([bool(lv) for lv in found.levels], index=raw.index) & codes.isna()
+    if found is not None and found.column == area_col:  # integer codes (91); names are checked against `year` below
+        is_code = areas.str.match(r"^\s*(?:KU|MK)?\d", case=False).fillna(False)
+        hit = pd.Series([bool(lv) for lv in found.levels], index=raw.index) & codes.isna() & is_code
         codes[hit.to_numpy()] = [c for c, h in zip(found.codes, hit) if h]
         levels[hit.to_numpy()] = [lv for lv, h in zip(found.levels, hit) if h]
     need_names = codes.isna()
