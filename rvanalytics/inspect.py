@@ -131,6 +131,26 @@ def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
     report: dict[str, Any] = {"file": str(path), "kind": f"boundaries ({kind or 'unknown schema'})",
                               "features": len(raw), "crs": str(raw.crs) if raw.crs else "none (GeoJSON: WGS84 assumed)"}
     code_col = {"statfi_wfs": "kunta", "nls": next((c for c in raw.columns if c.lower() == "natcode"), None)}.get(kind or "")
+    if raw.crs is None:
+        report["crs"] = "none given (TopoJSON/GeoJSON: WGS84 assumed)"
+    if code_col is None:
+        from rvanalytics.readers.generic import find_area_column
+
+        found = find_area_column(pd.DataFrame(raw.drop(columns=raw.geometry.name)), store=store)
+        if found is not None:
+            report["area column"] = found.describe()
+            lon_lat = raw.to_crs(3067) if raw.crs is not None else raw.set_crs(4326).to_crs(3067)
+            report["bounds (EPSG:3067)"] = ", ".join(f"{v:.0f}" for v in lon_lat.total_bounds)
+            codes = {c for c, lv in zip(found.codes, found.levels) if lv == "municipality"}
+            regions = {c for c, lv in zip(found.codes, found.levels) if lv == "region"}
+            if regions:
+                report["region codes"] = len(regions)
+            if codes:
+                exact, containing = fitting_division_years(codes, store=store)
+                report["municipality codes"] = len(codes)
+                report["division years the codes fit exactly"] = ", ".join(map(str, exact)) or "none"
+                report["division years containing all codes"] = ", ".join(map(str, containing)) or "none"
+            return report
     if code_col is None:
         raise DataFileError(path, f"no municipality code column found (columns: {[c for c in raw.columns if c != 'geometry']})",
                             "use `read_boundaries(path, year=..., columns={'<code column>': 'code'})`", column="code")
