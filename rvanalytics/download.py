@@ -53,7 +53,7 @@ from urllib3.util.retry import Retry
 
 from rvanalytics.atomic import atomic_path
 from rvanalytics.catalogue import Source, get_source
-from rvanalytics.exceptions import DataFileError, SourceUnavailableError
+from rvanalytics.exceptions import SourceUnavailableError
 from rvanalytics.paths import data_dir, recorded_dir
 
 __all__ = [
@@ -367,17 +367,31 @@ def _looks_like_html(head: bytes) -> bool:
     return text.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
+_FIX_LATER = ("try again later (or connect to the internet), or put the recorded data in ../shared/data "
+              "(or set RVANALYTICS_RECORDED_DIR)")
+
+
+class _DownloadFailed(Exception):
+    """A download that was tried and failed or was refused: what happened, and the fix."""
+
+    def __init__(self, problem: str, fix: str = _FIX_LATER) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+
 def _check_download(path: Path, url: str, source: Source, expected_sha256: str | None) -> None:
     with open(path, "rb") as handle:
         head = handle.read(512)
     if not head:
-        raise DataFileError(url, "the server answered with an empty body", "try again later")
-    if source.format not in {"html"} and _looks_like_html(head):
-        raise DataFileError(url, f"the server answered an HTML page instead of the {source.format} file "
-                            "(an error or maintenance page?)", "open the URL in a browser to read it; try again later")
+        raise _DownloadFailed(f"download of {url} failed: the server answered with an empty body")
+    if source.format != "html" and _looks_like_html(head):
+        raise _DownloadFailed(f"download of {url} failed: the server answered an HTML page instead of the "
+                              f"{source.format} file (an error or maintenance page?)")
     if expected_sha256 and sha256sum(path) != expected_sha256:
-        raise DataFileError(url, "downloaded file does not match the hash in the source catalogue",
-                            "the official file has changed: update rvanalytics/data/sources.yaml after checking it")
+        raise _DownloadFailed(
+            f"download of {url} does not match the hash in the source catalogue",
+            "the official file has changed: check it, then update its sha256 in rvanalytics/data/sources.yaml")
 
 
 def _download(url: str, target: Path, source: Source, expected_sha256: str | None) -> Path:
@@ -387,7 +401,8 @@ def _download(url: str, target: Path, source: Source, expected_sha256: str | Non
         with session.get(url, stream=True) as response:
             if response.status_code >= 400:
                 again = f" after {RETRIES} retries" if response.status_code in RETRY_STATUSES else ""
-                raise SourceUnavailableError(f"{url} answered HTTP {response.status_code} {response.reason}{again}")
+                raise _DownloadFailed(f"download of {url} failed: the server answered HTTP "
+                                      f"{response.status_code} {response.reason}{again}")
             with atomic_path(target) as tmp:
                 with open(tmp, "wb") as handle:
                     handle.writelines(response.iter_content(1 << 16))
@@ -395,7 +410,9 @@ def _download(url: str, target: Path, source: Source, expected_sha256: str | Non
     except requests.RequestException as err:
         if isinstance(err, requests.ConnectionError) and not isinstance(err, requests.exceptions.ChunkedEncodingError):
             _remember(rewrite_url(url), describe_error(err))  # e.g. a read timeout while streaming
-        raise SourceUnavailableError(f"download of {url} failed: {describe_error(err)}") from None
+        raise _DownloadFailed(f"download of {url} failed: {describe_error(err)}") from None
+    except SourceUnavailableError as err:  # a bad timeout or base-URL setting
+        raise _DownloadFailed(str(err).split(". Fix: ")[0], str(err).partition(". Fix: ")[2] or _FIX_LATER) from None
     finally:
         session.close()
     return target
@@ -449,7 +466,7 @@ def fetch(
     source = get_source(source_id)
     rec = source.recorded_file(filename, **params) if source.recorded_files else None
     url_params = {**(rec.params if rec else {}), **params}
-    problem: str | None = None
+    failed: _DownloadFailed | None = None
     already_known = False
     if not is_offline(offline) and source.url is not None:
         url = source.official_url(**url_params)
@@ -462,17 +479,17 @@ def fetch(
         already_known = _host_is_known_bad(url)
         try:
             return _download(url, target, source, rec.sha256 if rec else None)
-        except (SourceUnavailableError, DataFileError) as err:
-            problem = str(err)
+        except _DownloadFailed as err:
+            failed = err
     recorded = _recorded_path(source, filename, params) if source.recorded_files else None
     if recorded is not None:
-        if problem is not None and not already_known:
-            warnings.warn(f"{source_id}: {problem}; the recorded copy {recorded} is used instead",
+        if failed is not None and not already_known:
+            warnings.warn(f"{source_id}: {failed.problem}; the recorded copy {recorded} is used instead",
                           SourceFallbackWarning, stacklevel=2)
         return recorded
-    hint = problem or "no official download and no recorded copy"
-    raise SourceUnavailableError(
-        f"source {source_id!r} ({source.title}) is not available: {hint}. "
-        "Fix: connect to the internet, or put the recorded data in ../shared/data "
-        "(or set RVANALYTICS_RECORDED_DIR)."
-    )
+    if failed is None:
+        failed = _DownloadFailed("no official download and no recorded copy",
+                                 "connect to the internet, or put the recorded data in ../shared/data "
+                                 "(or set RVANALYTICS_RECORDED_DIR)")
+    raise SourceUnavailableError(f"source {source_id!r} ({source.title}) is not available: {failed.problem}. "
+                                 f"Fix: {failed.fix}")
