@@ -177,7 +177,8 @@ def assess(
     tracked = track_targets(targets, panel, th)
     catalogue = indicator_catalogue()
     munis = municipality_attributes(key, panel)
-    inds = [i for i in CITY_INDICATORS if i in set(panel["indicator"])]
+    present = set(panel["indicator"].unique())
+    inds = [i for i in CITY_INDICATORS if i in present]
     metrics = city_metrics(panel_all, munis, chosen, indicators=inds, since=since, catalogue=catalogue)
     names = dict(zip(profiles.cities["code"], profiles.cities["name_fi"]))
     metrics.insert(1, "city_name", metrics["code"].map(names))

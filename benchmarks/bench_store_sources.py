@@ -1,0 +1,65 @@
+"""Store build now vs at an earlier commit (before the new sources), alternating in one run, as a ratio.
+
+Run: .venv/bin/python benchmarks/bench_store_sources.py [--base 39c4563] [--repeat 3]
+
+The earlier commit is checked out into a temporary git worktree; each variant builds a fresh store
+from the recorded data (offline) in its own process, so imports and caches are counted alike.
+The variants alternate (A B A B …) so that load on this shared machine hits both equally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ("import sys, time; from rvanalytics.store import build_store; t = time.perf_counter(); "
+         "build_store(sys.argv[1], offline=True, progress=False); print(time.perf_counter() - t)")
+
+
+def build_seconds(tree: Path, store: Path) -> tuple[float, float]:
+    """(seconds inside build_store, seconds for the whole process) of one build with ``tree``'s package."""
+    from rvanalytics.paths import recorded_dir
+
+    # the worktree lies elsewhere, so ../shared/data beside it does not exist: name the recorded data
+    env = {**os.environ, "PYTHONPATH": str(tree), "RVANALYTICS_OFFLINE": "1",
+           "RVANALYTICS_RECORDED_DIR": str(recorded_dir())}
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", BUILD, str(store)], env=env, cwd=tree, check=True,
+                         capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1]), time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="39c4563", help="commit before the new sources (default: 39c4563)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base_tree = Path(tmp) / "base"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_tree), args.base],
+                       check=True, capture_output=True)
+        try:
+            times: dict[str, list[tuple[float, float]]] = {"base": [], "now": []}
+            for i in range(args.repeat):
+                for name, tree in (("base", base_tree), ("now", ROOT)):
+                    times[name].append(build_seconds(tree, Path(tmp) / f"store-{name}-{i}"))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_tree)],
+                           check=False, capture_output=True)
+    med = {k: (statistics.median(a for a, _ in v), statistics.median(b for _, b in v)) for k, v in times.items()}
+    print(f"store build, median of {args.repeat} alternating runs (offline, recorded data):")
+    print(f"  {args.base} (before the new sources): build_store {med['base'][0]:6.2f} s, process {med['base'][1]:6.2f} s")
+    print(f"  working tree (now)             : build_store {med['now'][0]:6.2f} s, process {med['now'][1]:6.2f} s")
+    print(f"  ratio now/before               : build_store {med['now'][0] / med['base'][0]:6.2f}x, "
+          f"process {med['now'][1] / med['base'][1]:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
