@@ -161,8 +161,8 @@ def ratio_rows(wide: pd.DataFrame, indicator: str, numerator: str | Sequence[str
     --------
     >>> wide = pd.DataFrame({"level": "municipality", "code": ["001", "002"], "year": 2019,
     ...                      "a": [1.0, 0.0], "b": [3.0, 0.0]})
-    >>> ratio_rows(wide, "x_pct", "a", "b", scale=100, unit="%", source="s")[["value", "status"]].to_dict("records")
-    [{'value': 33.33333333333333, 'status': 'derived'}, {'value': nan, 'status': '..'}]
+    >>> ratio_rows(wide, "x_pct", "a", "b", scale=100, unit="%", source="s")[["value", "status"]].round(2).to_dict("records")
+    [{'value': 33.33, 'status': 'derived'}, {'value': nan, 'status': '..'}]
     """
     cols = [numerator] if isinstance(numerator, str) else list(numerator)
     num = wide[cols].astype("float64").sum(axis=1, min_count=len(cols))

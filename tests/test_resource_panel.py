@@ -221,3 +221,12 @@ def test_store_status_lists_new_indicators(store: Path):
     assert status.loc[("ghg_hinku_share_heating_pct", "municipality"), "codes"] >= 13
     panel = load_panel(store, indicators=["heating_fuel_share_district_heat_pct"], level=None)
     assert set(panel["division_year"]) == {2026} and set(panel["level"]) == {"municipality", "region", "country"}
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import rvanalytics.resource_panel
+
+    result = doctest.testmod(rvanalytics.resource_panel, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 5 and result.failed == 0
