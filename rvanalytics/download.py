@@ -13,7 +13,9 @@ session) whose transport adds, for every request:
 - **a hard deadline on name resolution** (:data:`DNS_TIMEOUT`): ``getaddrinfo`` runs in a
   thread, so a DNS server that never answers costs seconds, not the resolver's own
   timeout. A host that cannot be resolved or reached is remembered for the process; a
-  resolver that does not answer at all marks the whole network down for the process;
+  resolver that does not answer at all, or a second host that drops connection attempts,
+  marks the whole network down for the process. So a machine without network pays
+  :data:`DNS_TIMEOUT` once, or :data:`CONNECT_TIMEOUT` twice, whatever the number of sources;
 - **the source base URL**: ``RVANALYTICS_SOURCE_BASE_URL`` sends requests for the official
   hosts to another server (a mirror, or a local test server) keeping the official path and
   query. Either one base URL for every host (``http://127.0.0.1:8000``) or a mapping
@@ -94,6 +96,8 @@ _lock = threading.Lock()
 _hosts: dict[tuple[str, int], str | None] = {}
 #: Set when the resolver itself does not answer: then no host can be reached.
 _network_down: list[str] = []
+#: Hosts whose connection attempts timed out (the second one marks the network down).
+_connect_timeouts: set[str] = set()
 
 
 class SourceFallbackWarning(UserWarning):
@@ -116,6 +120,7 @@ def reset_hosts() -> None:
     with _lock:
         _hosts.clear()
         _network_down.clear()
+        _connect_timeouts.clear()
 
 
 def _timeouts() -> tuple[float, float]:
@@ -241,6 +246,15 @@ def _remember(url: str, reason: str) -> None:
         _hosts[(parts.hostname or "", port)] = reason
 
 
+def _connect_timed_out(url: str) -> None:
+    """Two hosts that both drop connection attempts mean a network that does: stop trying."""
+    with _lock:
+        _connect_timeouts.add(urlsplit(url).netloc)
+        if len(_connect_timeouts) >= 2 and not _network_down:
+            _network_down.append(f"{' and '.join(sorted(_connect_timeouts))} did not accept a connection "
+                                 "(no network, or a firewall?)")
+
+
 def _host_is_known_bad(url: str) -> bool:
     parts = urlsplit(rewrite_url(url))
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -285,6 +299,8 @@ class _SourceAdapter(HTTPAdapter):
         except (requests.ConnectTimeout, requests.ReadTimeout, requests.ConnectionError) as err:
             if not isinstance(err, requests.exceptions.SSLError):
                 _remember(request.url, f"{urlsplit(request.url).netloc}: {describe_error(err)}")
+            if isinstance(err, requests.ConnectTimeout):
+                _connect_timed_out(request.url)
             raise
 
 

@@ -33,24 +33,28 @@ def _fresh_hosts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     download.reset_hosts()
 
 
-@pytest.fixture
-def blackhole():
-    """A loopback port whose accept queue is full: connection attempts are never answered."""
+def _blackhole() -> tuple[socket.socket, list[socket.socket]]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(0)
     port = listener.getsockname()[1]
-    fillers = []
+    fillers: list[socket.socket] = []
     for _ in range(4):  # fill the accept queue; later SYNs are dropped by the kernel
         sock = socket.socket()
         sock.setblocking(False)
         sock.connect_ex(("127.0.0.1", port))
         fillers.append(sock)
     time.sleep(0.1)
-    yield port
-    for sock in fillers:
+    return listener, fillers
+
+
+@pytest.fixture
+def blackhole():
+    """A loopback port whose accept queue is full: connection attempts are never answered."""
+    listener, fillers = _blackhole()
+    yield listener.getsockname()[1]
+    for sock in [*fillers, listener]:
         sock.close()
-    listener.close()
 
 
 def _fetch_years(source_id: str, years: tuple[int, ...]) -> list[Path]:
@@ -179,6 +183,30 @@ def test_blackholed_port_costs_the_connect_timeout_once(blackhole: int, monkeypa
     elapsed = time.perf_counter() - started
     assert 1.4 < elapsed < 1.5 + 1.0, f"{elapsed:.1f} s"
     assert not _downloads(tmp_path / "data")
+
+
+def test_blackholed_network_costs_two_connect_timeouts(monkeypatch: pytest.MonkeyPatch, recorded_dir: Path):
+    """Every official host behind its own blackhole: the second timeout marks the network down."""
+    from rvanalytics.pxweb import PxWebClient
+
+    holes = [_blackhole() for _ in range(3)]
+    ports = [listener.getsockname()[1] for listener, _ in holes]
+    monkeypatch.setenv("RVANALYTICS_SOURCE_BASE_URL", f"geo.stat.fi=http://127.0.0.1:{ports[0]},"
+                       f"raw.githubusercontent.com=http://127.0.0.1:{ports[1]},pxdata.stat.fi=http://127.0.0.1:{ports[2]}")
+    monkeypatch.setenv("RVANALYTICS_CONNECT_TIMEOUT", "1")
+    started = time.perf_counter()
+    try:
+        with pytest.warns(SourceFallbackWarning):
+            paths = [*_fetch_years("statfi_wfs_kunta4500k", (2019, 2020)), *_fetch_years("nls_kuntajako_4500k", (2013, 2021, 2023))]
+        with pytest.raises(SourceUnavailableError, match="did not accept a connection"):
+            PxWebClient(cache=False).metadata("StatFin/11re.px")
+        elapsed = time.perf_counter() - started
+    finally:
+        for listener, fillers in holes:
+            for sock in [*fillers, listener]:
+                sock.close()
+    assert all(p.is_relative_to(recorded_dir) for p in paths)
+    assert 1.9 < elapsed < 2 * 1 + 1, f"{elapsed:.1f} s"
 
 
 def test_silent_server_costs_the_read_timeout_once(monkeypatch: pytest.MonkeyPatch, recorded_dir: Path, tmp_path: Path):
