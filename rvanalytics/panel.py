@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import DataFileError, RvanalyticsError, SourceUnavailableError
 from rvanalytics.readers._common import Flags, read_text
 
@@ -148,7 +149,7 @@ def _flags_frame(flags: Flags, source: str) -> pd.DataFrame:
     return frame
 
 
-def build_panel(*, division_year: int = 2026, offline: bool | None = None, progress: bool = False,
+def build_panel(*, division_year: int = DEFAULT_DIVISION_YEAR, offline: bool | None = None, progress: bool = False,
                 extra_tables: Sequence[str | Path] = (), store=None) -> PanelBuild:
     """Build the indicator panel from all sources.
 
@@ -628,7 +629,7 @@ def inspect_indicator_file(path: str | Path, year: int | None = None) -> dict[st
         rows = pd.DataFrame({"level": "municipality", "code": t["name"], "year": t["year"], "indicator": t["sector"],
                              "value": t["value"], "unit": "kt CO2e", "status": ""})
     elif kind == "regions_summary":
-        rows = readers.regions_summary_indicators(readers.read_regions_summary(path, year=year or 2026))
+        rows = readers.regions_summary_indicators(readers.read_regions_summary(path, year=year or DEFAULT_DIVISION_YEAR))
     elif kind == "sotkanet_population":
         rows = readers.read_sotkanet_population(path)
     elif kind == "pxweb_csv":

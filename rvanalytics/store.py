@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from rvanalytics.atomic import atomic_dir, atomic_write_text
+from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import StoreError
 
 __all__ = [
@@ -41,9 +42,6 @@ __all__ = [
     "DEFAULT_DIVISION_YEAR",
     "BOUNDARY_PLAN",
 ]
-
-#: The division every indicator is harmonised onto (codes of 1 January of this year).
-DEFAULT_DIVISION_YEAR = 2026
 
 #: Where each year's boundaries come from: ("file", source id) or ("derived", from year).
 BOUNDARY_PLAN: dict[int, tuple[str, Any]] = {

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import RvanalyticsError, StoreError
 
 __all__ = [
@@ -23,8 +24,8 @@ __all__ = [
     "panel_or_reason",
 ]
 
-#: Municipal division used for names and for checking codes (the store's default).
-DEFAULT_KEY_YEAR = 2026
+#: Municipal division used for names and for checking codes (the package's default).
+DEFAULT_KEY_YEAR = DEFAULT_DIVISION_YEAR
 
 _HINKU_SECTORS = (
     "consumer_electricity",

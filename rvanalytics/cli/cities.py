@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from rvanalytics.division import DEFAULT_DIVISION_YEAR
+
 cities_app = typer.Typer(
     name="cities",
     help="City profiles (data/cities/*.yaml): validate, create from the municipality key, import a spreadsheet.",
@@ -46,7 +48,7 @@ def validate_cmd(
 def new_cmd(
     code: Annotated[str, typer.Argument(help='Municipality code, e.g. 091 (Helsinki).')],
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: data/cities).")] = None,
-    year: Annotated[int, typer.Option("--year", help="Municipality key year for the names and the code check.")] = 2026,
+    year: Annotated[int, typer.Option("--year", help="Municipality key year for the names and the code check.")] = DEFAULT_DIVISION_YEAR,
 ) -> None:
     """Write a skeleton profile <code>-<name>.yaml filled from the municipality key (never overwrites).
 
@@ -66,7 +68,7 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(help="Coordinator's spreadsheet (.xlsx or .csv): one row per city or one row per target.")],
     out: Annotated[Path | None, typer.Option("--out", help="Folder of the profiles (default: data/cities).")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace profiles that were edited by hand.")] = False,
-    year: Annotated[int, typer.Option("--year", help="Municipality key year for the names and the code check.")] = 2026,
+    year: Annotated[int, typer.Option("--year", help="Municipality key year for the names and the code check.")] = DEFAULT_DIVISION_YEAR,
 ) -> None:
     """Turn a spreadsheet of applications into profile files (columns: docs/cities.md).
 

@@ -9,6 +9,8 @@ from typing import Optional
 
 import typer
 
+from rvanalytics.division import DEFAULT_DIVISION_YEAR
+
 data_app = typer.Typer(help="Build, inspect and describe the local data store.", no_args_is_help=True)
 
 STORE_OPTION = typer.Option(None, "--store", help="Store folder (default: $RVANALYTICS_STORE or $RVANALYTICS_DATA_DIR/store).")
@@ -18,7 +20,7 @@ STORE_OPTION = typer.Option(None, "--store", help="Store folder (default: $RVANA
 def build(
     store: Optional[Path] = STORE_OPTION,
     offline: bool = typer.Option(False, "--offline", help="Use only the recorded copies in ../shared/data."),
-    division_year: int = typer.Option(2026, "--division-year", help="Municipal division the panel is harmonised onto."),
+    division_year: int = typer.Option(DEFAULT_DIVISION_YEAR, "--division-year", help="Municipal division the panel is harmonised onto."),
     extra: list[Path] = typer.Option([], "--extra", help="Your own indicator table (tidy CSV/Excel); repeatable."),
 ) -> None:
     """Build the local store (boundaries, key, mergers, indicator panel) and print a summary."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import DataFileError
 from rvanalytics.readers._common import parse_numbers, read_text, require_columns
 
@@ -28,7 +29,7 @@ def region_names(year: int, store=None) -> dict[str, str]:
     return names
 
 
-def read_regions_summary(path: str | Path, *, year: int = 2026, store=None) -> pd.DataFrame:
+def read_regions_summary(path: str | Path, *, year: int = DEFAULT_DIVISION_YEAR, store=None) -> pd.DataFrame:
     """Read ``maakunta_ghg_summary`` (``region, year, total_ktco2e, per_capita_tco2e, population``).
 
     Region names (English, Finnish or Swedish) are resolved to codes with the key of ``year``;
