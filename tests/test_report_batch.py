@@ -178,11 +178,17 @@ def test_cli_exits_non_zero_when_a_report_failed(tmp_path: Path) -> None:
 
 def test_cli_resolves_names_and_refuses_unknown_cities_before_any_kernel(store: Path) -> None:
     from rvanalytics.cli import app
-    from rvanalytics.cli.report import _resolve_cities
     from rvanalytics.exceptions import ReportError
+    from rvanalytics.report import select_cities
 
-    assert _resolve_cities(["joensuu", "Kuopio", "167", "Helsingfors", "91"], store) == ["167", "297", "091"]
-    with pytest.raises(ReportError, match=r"'Joensu' is not a municipality of the 2026 division\. Did you mean Joensuu\?"):
-        _resolve_cities(["Joensu"], store)
+    chosen = select_cities(["joensuu", "Kuopio", "167", "Helsingfors", "91"], store=store)
+    assert chosen.codes == ["167", "297", "091"]
+    assert chosen.names == {"167": "Joensuu", "297": "Kuopio", "091": "Helsinki"}
+    with pytest.raises(ReportError, match=r"'Joensu' is not a municipality of the 2026 division\. Did you mean Joensuu\?") as info:
+        select_cities(["Joensu"], store=store)
+    assert "--" not in str(info.value)  # library errors name no command-line option
+    with pytest.raises(ReportError, match="exactly one") as info:
+        select_cities(["091"], cohort=True, store=store)
+    assert "--" not in str(info.value)
     result = CliRunner().invoke(app, ["report", "999", "--store", str(store), "--out", "unused"])
     assert isinstance(result.exception, ReportError) and "'999' is not a municipality" in str(result.exception)

@@ -145,7 +145,7 @@ def test_run_report_writes_folder_and_html_without_code(tmp_path: Path) -> None:
     assert (folder / "report.html").stat().st_mode & 0o777 == 0o666 & ~mask
     assert folder.stat().st_mode & 0o777 == 0o777 & ~mask
     with pytest.raises(ReportError, match="language"):
-        run_report("091", notebook=NOTEBOOKS / "good.ipynb", out_dir=tmp_path, lang="sv")
+        run_report("091", notebook=NOTEBOOKS / "good.ipynb", out_dir=tmp_path, lang="de")
 
 
 def test_failed_report_page_names_cell_without_traceback(tmp_path: Path) -> None:

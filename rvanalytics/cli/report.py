@@ -1,57 +1,59 @@
-"""``rvanalytics report``: the per-city reports, the gallery and the measures page."""
+"""``rvanalytics report``: the per-city reports, the gallery and the measures page.
+
+Parsing and printing only; the work is :func:`rvanalytics.report.select_cities` and
+:func:`rvanalytics.report.run_batch`.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from rvanalytics.report.run import ReportResult
 
-def _cohort_codes(store: Path | None) -> list[str]:
-    from rvanalytics.cities import load_cities
-
-    return [str(c) for c in load_cities(store=store).cities["code"]]
-
-
-def _all_codes(store: Path | None) -> list[str]:
-    from rvanalytics.key import load_key
-    from rvanalytics.store import DEFAULT_DIVISION_YEAR
-
-    return sorted(str(c) for c in load_key(DEFAULT_DIVISION_YEAR, store=store)["code"])
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED_EXIT = 130
 
 
-def _resolve_cities(wanted: list[str], store: Path | None) -> list[str]:
-    """Codes of ``wanted`` (codes or names in fi/sv/en) in the store's municipality key.
+def _line(result: ReportResult, done: int, total: int) -> str:
+    """One line per finished city: ``[ 3/10] 167 Joensuu: ok in 4.2 s``."""
+    width = len(str(total))
+    head = f"[{done:>{width}}/{total}] {result.city_code} {result.name or ''}".rstrip()
+    if result.status == "skipped":
+        return f"{head}: unchanged (skipped)"
+    if result.status == "ok":
+        return f"{head}: ok in {result.duration_s:.1f} s"
+    where = f"cell {result.cell_index}" if result.cell_index is not None else "no cell"
+    kept = (
+        f"; kept the last good report from {str(result.last_good)[:10]}"
+        if result.last_good
+        else ""
+    )
+    return f"{head}: FAILED in {result.duration_s:.1f} s: {where}: {result.ename}: {result.evalue}{kept}"
 
-    Checked before any kernel starts, so a typo is one clear error, not a failed report.
-    """
-    import difflib
 
-    from rvanalytics.exceptions import ReportError
-    from rvanalytics.key import load_key, name_index
-    from rvanalytics.store import DEFAULT_DIVISION_YEAR
+def _progress(total: int):  # noqa: ANN202 - returns the callback and a closer
+    """A tqdm bar on a terminal; otherwise one flushed line per finished city on stdout."""
+    if sys.stderr.isatty():
+        from tqdm.auto import tqdm
 
-    key = load_key(DEFAULT_DIVISION_YEAR, store=store)
-    codes = set(key["code"].astype(str))
-    by_name = name_index(DEFAULT_DIVISION_YEAR, store=store)
-    out: list[str] = []
-    for item in wanted:
-        text = item.strip()
-        code = text.zfill(3) if text.isdigit() else by_name.get(text.casefold())
-        if code not in codes:
-            names = sorted(set(key["name_fi"].astype(str)))
-            close = difflib.get_close_matches(text, names, n=3) if not text.isdigit() else []
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise ReportError(
-                f"{text!r} is not a municipality of the {DEFAULT_DIVISION_YEAR} division.{hint} "
-                "Fix: give a 3-digit code (merged municipalities have new codes) or a name, "
-                "e.g. 091 or Helsinki; `rvanalytics cities list` shows the cohort"
-            )
-        if code not in out:
-            out.append(code)
-    return out
+        bar = tqdm(total=total, desc="reports", unit="report", file=sys.stderr)
+
+        def update(result: ReportResult, done: int, total: int) -> None:
+            bar.update(1)
+            if result.status == "failed":
+                bar.write(_line(result, done, total), file=sys.stderr)
+
+        return update, bar.close
+
+    def echo(result: ReportResult, done: int, total: int) -> None:
+        typer.echo(_line(result, done, total))  # click flushes: `report ... > log` shows it now
+
+    return echo, lambda: None
 
 
 def report(
@@ -65,11 +67,22 @@ def report(
     all_: Annotated[
         bool, typer.Option("--all", help="Every municipality of the current division.")
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-    lang: Annotated[str, typer.Option("--lang", help="Report language: fi or en.")] = "fi",
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (at most the usable CPUs)."),
+    ] = 1,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: fi, sv or en.")] = "fi",
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: reports/).")
     ] = None,
+    allow_other_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-other-files",
+            help="Write into an --out folder holding files rvanalytics did not write "
+            "(files named like its outputs are replaced).",
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Re-run reports whose inputs have not changed.")
     ] = False,
@@ -92,60 +105,51 @@ def report(
 ) -> None:
     """Make per-city reports with papermill, then index.html, measures.html and manifest.json.
 
-    Exits with status 1 when any report failed (after all the others are done); the failures are listed with cell index, exception and message.
+    Exits with status 1 when any report failed (after all the others are done); the
+    failures are listed with cell index, exception and message. Ctrl-C stops the batch
+    within seconds, keeping the finished reports (exit status 130).
     """
-    from rvanalytics.exceptions import ReportError
+    from rvanalytics.cli._out import check_out_dir
     from rvanalytics.paths import reports_dir
-    from rvanalytics.report import run_batch
-    from rvanalytics.report.coverage import make_coverage_map
+    from rvanalytics.report import BatchInterrupted, run_batch, select_cities
 
-    if notebook is None:  # the city report needs a store: say so once, not in every report
-        from rvanalytics.store import read_manifest
-
-        read_manifest(store)  # StoreError with the fix (`rvanalytics data build`) when there is none
-    chosen = sum([bool(cities), cohort, all_])
-    if chosen != 1:
-        raise ReportError(
-            "name the cities: give codes, or --cohort, or --all (exactly one of them)"
-        )
-    if cohort:
-        codes = _cohort_codes(store)
-    elif all_:
-        codes = _all_codes(store)
-    elif notebook is None:
-        codes = _resolve_cities(list(cities or []), store)
-    else:  # a custom notebook decides itself what a city argument means
-        codes = list(cities or [])
-    out_dir = out if out is not None else reports_dir()
-    coverage_png = None
-    notes: list[str] = []
-    if coverage and not all_:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        coverage_png, note = make_coverage_map(
-            codes, out_dir / ".coverage_map.png", store=store, lang=lang
-        )
-        if note:
-            notes.append(note)
-    batch = run_batch(
-        codes,
-        jobs=jobs,
-        out_dir=out_dir,
-        force=force,
-        lang=lang,
-        timeout=timeout,
+    out_dir = check_out_dir(out if out is not None else reports_dir(), "--out")
+    selection = select_cities(
+        list(cities or []),
+        cohort=cohort,
+        all_municipalities=all_,
         store=store,
-        notebook=notebook,
-        coverage_map=coverage_png,
+        check_names=notebook is None,
     )
-    if coverage_png is not None:
-        coverage_png.unlink(missing_ok=True)
-    for note in notes + batch.notes:
+    progress, close = _progress(len(selection.codes))
+    try:
+        batch = run_batch(
+            selection.codes,
+            jobs=jobs,
+            out_dir=out_dir,
+            force=force,
+            lang=lang,
+            timeout=timeout,
+            store=store,
+            notebook=notebook,
+            coverage_map=coverage,
+            names=selection.names,
+            progress=progress,
+            allow_foreign=allow_other_files,
+        )
+    except BatchInterrupted as stop:
+        close()
+        typer.echo(f"interrupted: {stop.batch.summary()}", err=True)
+        sys.exit(INTERRUPTED_EXIT)
+    close()
+    for note in batch.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(batch.summary())
     for r in batch.failed:
         where = f"cell {r.cell_index}" if r.cell_index is not None else "no cell"
+        kept = f" (kept the last good report from {str(r.last_good)[:10]})" if r.last_good else ""
         typer.secho(
-            f"FAILED {r.city_code} {r.name or ''}: {where}: {r.ename}: {r.evalue}",
+            f"FAILED {r.city_code} {r.name or ''}: {where}: {r.ename}: {r.evalue}{kept}",
             err=True,
             fg=typer.colors.RED,
         )

@@ -2,8 +2,9 @@
 
 Typical use::
 
-    from rvanalytics.report import run_batch
-    batch = run_batch(["091", "837"], jobs=2, out_dir="reports")
+    from rvanalytics.report import run_batch, select_cities
+    chosen = select_cities(["Helsinki", "837"])
+    batch = run_batch(chosen.codes, names=chosen.names, jobs=2, out_dir="reports")
     print(batch.summary())
 
 Modules: :mod:`~rvanalytics.report.execute` (one notebook run, IPC kernels, timeout,
@@ -11,7 +12,9 @@ retry), :mod:`~rvanalytics.report.run` (one city's report folder),
 :mod:`~rvanalytics.report.batch` (process pool), :mod:`~rvanalytics.report.export`
 (HTML without code), :mod:`~rvanalytics.report.gallery` (``index.html``,
 ``measures.html``), :mod:`~rvanalytics.report.manifest`, :mod:`~rvanalytics.report.naming`
-(safe file names), :mod:`~rvanalytics.report.inputs` (skip-unchanged fingerprints).
+(safe file names), :mod:`~rvanalytics.report.inputs` (skip-unchanged fingerprints),
+:mod:`~rvanalytics.report.outdir` (is the output folder usable and ours),
+:mod:`~rvanalytics.report.selection` (which cities).
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from typing import TYPE_CHECKING, Any
 # Lazy exports: the report notebook imports ``rvanalytics.report.story`` inside the kernel,
 # which must not pay for papermill/nbformat (about 1.3 s of imports per report).
 _EXPORTS = {
+    "BatchInterrupted": "batch",
     "BatchResult": "batch",
+    "CitySelection": "selection",
+    "select_cities": "selection",
     "run_batch": "batch",
     "check_parameters_cell": "execute",
     "execute_notebook": "execute",
@@ -38,13 +44,14 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rvanalytics.report.batch import BatchResult, run_batch
+    from rvanalytics.report.batch import BatchInterrupted, BatchResult, run_batch
     from rvanalytics.report.execute import check_parameters_cell, execute_notebook
     from rvanalytics.report.export import export_html
     from rvanalytics.report.gallery import build_gallery, build_measures_page
     from rvanalytics.report.manifest import write_manifest
     from rvanalytics.report.naming import report_folder_name, slugify
     from rvanalytics.report.run import ReportResult, default_notebook, run_report
+    from rvanalytics.report.selection import CitySelection, select_cities
 
 
 def __getattr__(name: str) -> Any:
@@ -55,7 +62,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "BatchInterrupted",
     "BatchResult",
+    "CitySelection",
     "ReportResult",
     "build_gallery",
     "build_measures_page",
@@ -66,6 +75,7 @@ __all__ = [
     "report_folder_name",
     "run_batch",
     "run_report",
+    "select_cities",
     "slugify",
     "write_manifest",
 ]

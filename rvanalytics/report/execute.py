@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
 from rvanalytics.exceptions import ReportError
+from rvanalytics.report.lightimport import nbformat
 
 __all__ = [
     "KERNEL_NAME",
@@ -97,6 +97,10 @@ class IPCKernelManager(AsyncKernelManager):
                 handle.close()
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
+    def cleanup_ipc_dir(self) -> None:
+        """Remove the IPC socket folder (after a kill, when no cleanup of the manager runs)."""
+        shutil.rmtree(self._ipc_dir, ignore_errors=True)
+
     def kill_now(self) -> None:
         """Kill the kernel process (used by the watchdog); safe from another thread."""
         provisioner = self.provisioner
@@ -142,7 +146,7 @@ def check_parameters_cell(notebook: str | Path) -> None:
     path = Path(notebook)
     if not path.is_file():
         raise ReportError(
-            f"{path}: report notebook not found. Fix: pass --notebook with an existing .ipynb"
+            f"{path}: report notebook not found. Fix: give the path of an existing .ipynb file"
         )
     try:
         nb = nbformat.read(path, as_version=4)
@@ -234,6 +238,9 @@ def _execute_once(
     timer = threading.Timer(timeout, _watchdog)
     timer.daemon = True
     timer.start()
+    # a KeyboardInterrupt (Ctrl-C, or a stop request in a batch worker) leaves papermill without
+    # shutting its kernel down; kernels run in their own session and would outlive us
+    stopped = True
     try:
         pm.execute_notebook(
             str(notebook),
@@ -247,12 +254,18 @@ def _execute_once(
             cwd=str(cwd),
             kernel_manager_class=manager,
         )
-    except BaseException as err:
+        stopped = False
+    except Exception as err:
+        stopped = False
         if fired.is_set():
             raise _WatchdogTimeout(timeout) from err
         raise
     finally:
         timer.cancel()
+        if stopped:
+            for km in registry:
+                km.kill_now()
+                km.cleanup_ipc_dir()
 
 
 class _WatchdogTimeout(Exception):

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from rvanalytics.atomic import atomic_write_text
+from rvanalytics.report.lightimport import nbformat
 from rvanalytics.report.templating import render, texts
 
 __all__ = ["ExportSummary", "clean_notebook", "export_html", "notebook_body_html", "warm_up"]

@@ -5,7 +5,8 @@ from profiles or data goes through Jinja2 autoescaping, so a city description ho
 ``<script>`` shows as text.
 
 ``metrics.json`` (written by ``notebooks/city_report.ipynb``) is read leniently: the
-keys used here are ``targets`` (list of ``{label, status, status_text}``),
+keys used here are ``targets`` (list of ``{label, status, status_text, basis}``; a
+target with a non-empty ``status`` counts as assessed),
 ``key_measure`` and ``key_problem`` (``{known, title, description, status, themes,
 unknown_reason}``) and ``population``/``region_name``; missing keys show as missing.
 """
@@ -28,6 +29,55 @@ __all__ = ["COVERAGE_MAP_FILE", "Card", "build_gallery", "build_measures_page", 
 
 COVERAGE_MAP_FILE = "coverage_map.png"
 
+#: Gallery words beyond the shared page texts (:mod:`rvanalytics.report.templating`).
+GALLERY_WORDS: dict[str, dict[str, str]] = {
+    "fi": {
+        "assessed": "{n} / {m} tavoitteesta arvioitu",
+        "indicative": "suuntaa antava",
+        "last_good": "Viimeisin onnistunut raportti {date}; tämä ajo epäonnistui:",
+        "open_last_good": "Avaa viimeisin onnistunut raportti →",
+        "failed_notebook": "Epäonnistuneen ajon muistikirja",
+    },
+    "sv": {
+        "assessed": "{n} av {m} mål bedömda",
+        "indicative": "vägledande",
+        "last_good": "Senaste lyckade rapport {date}; denna körning misslyckades:",
+        "open_last_good": "Öppna den senaste lyckade rapporten →",
+        "failed_notebook": "Den misslyckade körningens anteckningsbok",
+    },
+    "en": {
+        "assessed": "{n} of {m} targets assessed",
+        "indicative": "indicative",
+        "last_good": "Last good report from {date}; this run failed:",
+        "open_last_good": "Open the last good report →",
+        "failed_notebook": "Notebook of the failed run",
+    },
+}
+
+
+def gallery_words(lang: str) -> dict[str, str]:
+    """The shared page texts and the gallery's own words in ``lang`` (fi, sv, en)."""
+    return {**texts(lang), **GALLERY_WORDS.get(lang, GALLERY_WORDS["en"])}
+
+
+#: What the report writes as the status of a target that got none.
+_NO_STATUS = {"", "not_assessable", "none", "nan"}
+
+
+def _assessed(target: dict[str, Any]) -> bool:
+    status = target.get("status")
+    return status is not None and str(status).strip().lower() not in _NO_STATUS
+
+
+def is_indicative(target: dict[str, Any]) -> bool:
+    """True when the target's status is indicative (``basis`` is the id or its words)."""
+    basis = str(target.get("basis") or "").strip().casefold()
+    if not basis:
+        return False
+    return basis == "indicative" or any(
+        basis.startswith(words["indicative"].casefold()) for words in GALLERY_WORDS.values()
+    )
+
 
 @dataclass
 class Card:
@@ -42,10 +92,41 @@ class Card:
     metrics: dict[str, Any]
     error: dict[str, Any] | None
     duration_s: float | None
+    last_good: str | None = None
+    failed_run: str | None = None
 
     @property
     def failed(self) -> bool:
         return self.status == "failed"
+
+    @property
+    def kept(self) -> bool:
+        """A failed run whose earlier good report is still in the folder (and linked)."""
+        return self.failed and bool(self.last_good) and self.href is not None
+
+    @property
+    def n_assessed(self) -> int:
+        """Targets with a status (an assessment) of the ``len(targets)`` in the profile."""
+        return sum(1 for t in self.targets if _assessed(t))
+
+    @property
+    def chips(self) -> list[dict[str, Any]]:
+        """The assessed targets as chips: label, status words, and whether it is indicative."""
+        return [
+            {
+                "label": t.get("label") or t.get("target_id") or "",
+                "status": t.get("status"),
+                "text": t.get("status_text") or t.get("status"),
+                "indicative": is_indicative(t),
+                "note": t.get("basis_note") or t.get("basis") or "",
+            }
+            for t in self.targets
+            if _assessed(t)
+        ]
+
+    def last_good_date(self) -> str:
+        """The day the kept report was made (YYYY-MM-DD)."""
+        return str(self.last_good or "")[:10]
 
 
 def _read_metrics(folder: Path) -> dict[str, Any]:
@@ -83,6 +164,8 @@ def load_cards(out_dir: str | Path) -> list[Card]:
                 metrics=metrics,
                 error=error,
                 duration_s=entry.get("duration_s"),
+                last_good=entry.get("last_good"),
+                failed_run=entry.get("failed_run"),
             )
         )
     return sorted(cards, key=lambda c: (c.name.casefold(), c.city_code))
@@ -112,7 +195,7 @@ def build_gallery(
     ----------
     out_dir : path
         Report folder holding ``manifest.json``.
-    lang : {"fi", "en"}
+    lang : {"fi", "sv", "en"}
         Page language.
     title : str, optional
         Page heading (escaped).
@@ -124,7 +207,7 @@ def build_gallery(
 
     out = Path(out_dir)
     cards = load_cards(out)
-    t = texts(lang)
+    t = gallery_words(lang)
     page = render(
         "gallery.html.j2",
         lang=lang,
@@ -200,7 +283,7 @@ def build_measures_page(out_dir: str | Path, *, lang: str = "fi") -> Path:
         groups=groups,
         reasons=reasons,
         n_cards=len(cards),
-        t=texts(lang),
+        t=gallery_words(lang),
         version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -1,8 +1,9 @@
 """``manifest.json`` of a report folder: parameters, data vintages, versions, timings, status.
 
 The manifest covers every report in the folder, not only the last batch: entries of
-earlier runs are kept while their report folder exists, so ``rvanalytics report 091``
-after a cohort run updates Helsinki and keeps the other nine.
+earlier runs are kept while their report folder exists, so a run of one city after a
+cohort run updates that city and keeps the other nine. A failed run that kept the
+city's last good report says so in ``note`` (and ``last_good``, ``failed_run``).
 """
 
 from __future__ import annotations
@@ -90,7 +91,12 @@ def write_manifest(
         entry.pop("inputs", None)
         entry["this_run"] = True
         entry["html"] = f"{r.folder}/report.html"
-        entry["notebook"] = f"{r.folder}/report.ipynb"
+        entry["notebook"] = f"{r.failed_run or r.folder}/report.ipynb"
+        if r.status == "failed" and r.last_good:
+            entry["note"] = (
+                f"last good report from {str(r.last_good)[:10]} kept in {r.folder}; "
+                f"this run failed: {r.ename}: {r.evalue}"
+            )
         reports[code] = entry
     ordered = [reports[c] for c in sorted(reports)]
     counts = {

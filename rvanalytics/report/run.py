@@ -1,22 +1,33 @@
 """One city's report: run the notebook, export the page, record what happened.
 
 The report folder ``<out_dir>/<code>-<slug>/`` is built in a temporary folder beside it
-and swapped in when complete (:func:`rvanalytics.atomic.atomic_dir`), so a reader never
-sees half a report. It holds ``report.ipynb``, ``report.html``, ``metrics.json`` and
-the figures written by the notebook, and ``result.json`` (this run's record, also
-used to skip the report next time if its inputs have not changed).
+and swapped in only when it is worth keeping, so a reader never sees half a report:
+
+- the run succeeded: it replaces the folder;
+- the run failed and an earlier *successful* report is there: the earlier report stays,
+  the failed run goes to ``<out_dir>/failed-runs/<code>-<slug>/`` (its notebook holds the
+  traceback) and the result says ``last_good`` (when the kept report was made);
+- the run failed and there is no good report: the failed run becomes the folder (its
+  page carries the error notice).
+
+The folder holds ``report.ipynb``, ``report.html``, ``metrics.json``, the figures written
+by the notebook, and ``result.json`` (this run's record, also used to skip the report
+next time if its inputs have not changed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rvanalytics.atomic import atomic_dir, atomic_write_text
+from rvanalytics.atomic import atomic_write_text
 from rvanalytics.exceptions import ReportError
 from rvanalytics.report.files import make_readable
 from rvanalytics.report.inputs import inputs_hash, report_inputs
@@ -27,12 +38,13 @@ __all__ = [
     "ReportResult",
     "city_names",
     "default_notebook",
+    "last_good_result",
     "read_result",
     "run_report",
     "unchanged_result",
 ]
 
-LANGS = ("fi", "en")
+LANGS = ("fi", "sv", "en")
 RESULT_FILE = "result.json"
 
 
@@ -63,6 +75,12 @@ class ReportResult:
         Kernel starts (2 when the one retry was used).
     warnings : list of str
         stderr output of the notebook (left out of the HTML page).
+    last_good : str, optional
+        For a failed run: when the earlier successful report, which was kept in
+        ``folder``, finished (ISO time); None when there was none.
+    failed_run : str, optional
+        For a failed run whose earlier good report was kept: where the failed run's
+        files went, relative to the output folder (``failed-runs/<folder>``).
     """
 
     city_code: str
@@ -83,6 +101,8 @@ class ReportResult:
     inputs_hash: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    last_good: str | None = None
+    failed_run: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -101,9 +121,11 @@ class ReportResult:
             where = (
                 f"cell {self.cell_index}" if self.cell_index is not None else "before any cell ran"
             )
+            notebook = f"{self.failed_run or self.folder}/report.ipynb"
+            kept = f" (the report of {self.last_good} was kept)" if self.last_good else ""
             raise ReportError(
-                f"report of {self.city_code} failed in {where}: {self.ename}: {self.evalue}. "
-                f"Fix: open {self.folder}/report.ipynb to see the traceback",
+                f"report of {self.city_code} failed in {where}: {self.ename}: {self.evalue}{kept}. "
+                f"Fix: open {notebook} to see the traceback",
                 city=self.city_code,
                 cell_index=self.cell_index,
                 ename=self.ename,
@@ -138,6 +160,18 @@ def read_result(folder: str | Path) -> ReportResult | None:
         return ReportResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def last_good_result(folder: str | Path) -> ReportResult | None:
+    """The result of the successful report in ``folder`` (with its page), or None."""
+    previous = read_result(folder)
+    if (
+        previous is not None
+        and previous.status in ("ok", "skipped")
+        and (Path(folder) / "report.html").is_file()
+    ):
+        return previous
+    return None
 
 
 def city_names(codes: list[str], store: str | Path | None = None) -> dict[str, str | None]:
@@ -175,7 +209,7 @@ def _now() -> str:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
     code: str
     name: str | None
     folder: Path
@@ -185,7 +219,7 @@ class _Prepared:
     digest: str
 
 
-def _prepare(
+def prepare(
     city_code: str,
     *,
     notebook: str | Path | None,
@@ -193,8 +227,10 @@ def _prepare(
     store: str | Path | None,
     lang: str,
     name: str | None,
-) -> _Prepared:
+    allow_foreign: bool = True,
+) -> Prepared:
     from rvanalytics.paths import reports_dir, store_dir
+    from rvanalytics.report.outdir import check_out_dir
 
     code = check_city_code(city_code)
     if lang not in LANGS:
@@ -202,24 +238,20 @@ def _prepare(
             f"language {lang!r} is not supported. Fix: use one of {', '.join(LANGS)}", city=code
         )
     nb_path = Path(notebook) if notebook is not None else default_notebook()
-    out_root = Path(out_dir) if out_dir is not None else reports_dir()
-    out_root.mkdir(parents=True, exist_ok=True)
+    out_root = check_out_dir(
+        Path(out_dir) if out_dir is not None else reports_dir(), allow_foreign=allow_foreign
+    )
     if name is None:
         name = city_names([code], store)[code]
     folder = report_folder(out_root, code, name)
     parameters = {"city_code": code, "store": str(store_dir(store).resolve()), "lang": lang}
     inputs = report_inputs(code, notebook=nb_path, store=store, parameters=parameters)
-    return _Prepared(code, name, folder, nb_path, parameters, inputs, inputs_hash(inputs))
+    return Prepared(code, name, folder, nb_path, parameters, inputs, inputs_hash(inputs))
 
 
-def _unchanged(prep: _Prepared) -> ReportResult | None:
-    previous = read_result(prep.folder)
-    if (
-        previous is not None
-        and previous.status in ("ok", "skipped")
-        and previous.inputs_hash == prep.digest
-        and (prep.folder / "report.html").is_file()
-    ):
+def _unchanged(prep: Prepared) -> ReportResult | None:
+    previous = last_good_result(prep.folder)
+    if previous is not None and previous.inputs_hash == prep.digest:
         previous.status = "skipped"
         return previous
     return None
@@ -241,7 +273,7 @@ def unchanged_result(
     to the same fingerprint as then (:mod:`rvanalytics.report.inputs`).
     """
     return _unchanged(
-        _prepare(city_code, notebook=notebook, out_dir=out_dir, store=store, lang=lang, name=name)
+        prepare(city_code, notebook=notebook, out_dir=out_dir, store=store, lang=lang, name=name)
     )
 
 
@@ -256,12 +288,15 @@ def run_report(
     name: str | None = None,
     force: bool = True,
     retries: int = 1,
+    allow_foreign: bool = False,
 ) -> ReportResult:
     """Execute the report notebook for one city and export its page.
 
     A failure inside the notebook does not raise: the result has ``status="failed"``
     and the cell index, exception name and message (call
-    :meth:`ReportResult.raise_for_status` to turn it into :class:`ReportError`).
+    :meth:`ReportResult.raise_for_status` to turn it into :class:`ReportError`). A
+    failed run never replaces an earlier successful report of the city (see the
+    module docstring).
 
     Parameters
     ----------
@@ -273,7 +308,7 @@ def run_report(
         Output folder (default ``reports/``); the report goes to ``<out_dir>/<code>-<slug>/``.
     store : path, optional
         The store (default ``RVANALYTICS_STORE`` / the data dir).
-    lang : {"fi", "en"}
+    lang : {"fi", "sv", "en"}
         Report language.
     timeout : float
         Seconds allowed for the whole notebook.
@@ -284,6 +319,8 @@ def run_report(
         True here; :func:`rvanalytics.report.run_batch` defaults to skipping).
     retries : int
         Retries after a kernel failure (never after an error in the notebook's code).
+    allow_foreign : bool
+        Write into ``out_dir`` even when it holds files rvanalytics did not write.
 
     Returns
     -------
@@ -292,81 +329,139 @@ def run_report(
     Raises
     ------
     ReportError
-        Bad city code or language, or a notebook without a ``parameters`` cell.
+        Bad city code or language, a notebook without a ``parameters`` cell, or an
+        output folder that cannot be used (a file, not writable, holding other files).
     """
-    prep = _prepare(
-        city_code, notebook=notebook, out_dir=out_dir, store=store, lang=lang, name=name
+    prep = prepare(
+        city_code,
+        notebook=notebook,
+        out_dir=out_dir,
+        store=store,
+        lang=lang,
+        name=name,
+        allow_foreign=allow_foreign,
     )
+    from rvanalytics.report.outdir import record_written
+
+    record_written(prep.folder.parent, [prep.folder.name])
+    return run_prepared(prep, timeout=timeout, force=force, retries=retries)
+
+
+def run_prepared(
+    prep: Prepared, *, timeout: float, force: bool, retries: int
+) -> ReportResult:
+    """Run a report whose folder and inputs :func:`prepare` worked out (see :func:`run_report`)."""
     if not force:
         previous = _unchanged(prep)
         if previous is not None:
             return previous
-    code, name, folder, nb_path = prep.code, prep.name, prep.folder, prep.notebook
-    parameters, inputs, digest = prep.parameters, prep.inputs, prep.digest
     # imported here, not at module level: ``import rvanalytics`` (which every report kernel
     # does) reaches this module, and nbformat/jsonschema/jupyter_client cost ~1.3 s to import
     import threading
 
-    from rvanalytics.report.execute import execute_notebook
-    from rvanalytics.report.export import export_html, warm_up
+    from rvanalytics.report.export import warm_up
 
     # the page exporter's first use costs ~0.4 s: pay it on the idle core while the kernel works
     threading.Thread(target=_quiet(warm_up), daemon=True, name="export-warm-up").start()
 
+    work = Path(
+        tempfile.mkdtemp(prefix=f".{prep.folder.name}.", suffix=".tmp", dir=prep.folder.parent)
+    )
+    try:
+        result = _execute_into(work, prep, timeout=timeout, retries=retries)
+        _keep(work, prep.folder, result)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _execute_into(work: Path, prep: Prepared, *, timeout: float, retries: int) -> ReportResult:
+    """Run the notebook into ``work`` and export its page; the result is written there too."""
+    from rvanalytics.report.execute import execute_notebook
+    from rvanalytics.report.export import export_html
+
     started = _now()
     t0 = time.perf_counter()
-    with atomic_dir(folder) as work:
-        run_params = {**parameters, "out_dir": str(work)}
-        outcome = execute_notebook(
-            nb_path,
-            work / "report.ipynb",
-            run_params,
-            timeout=timeout,
-            cwd=work,
-            retries=retries,
-            kernel_log=work / "kernel.log",
+    outcome = execute_notebook(
+        prep.notebook,
+        work / "report.ipynb",
+        {**prep.parameters, "out_dir": str(work)},
+        timeout=timeout,
+        cwd=work,
+        retries=retries,
+        kernel_log=work / "kernel.log",
+    )
+    title = f"{prep.name} ({prep.code})" if prep.name else prep.code
+    error = None
+    if not outcome.ok:
+        error = {"cell_index": outcome.cell_index, "ename": outcome.ename, "evalue": outcome.evalue}
+    warnings: list[str] = []
+    if (work / "report.ipynb").is_file():
+        summary = export_html(
+            work / "report.ipynb", work / "report.html", title=title, lang=prep.parameters["lang"],
+            error=error,
         )
-        title = f"{name} ({code})" if name else code
-        error = None
-        if not outcome.ok:
-            error = {
-                "cell_index": outcome.cell_index,
-                "ename": outcome.ename,
-                "evalue": outcome.evalue,
-            }
-        warnings: list[str] = []
-        if (work / "report.ipynb").is_file():
-            summary = export_html(
-                work / "report.ipynb", work / "report.html", title=title, lang=lang, error=error
-            )
-            warnings = summary.stderr_outputs
-        log = work / "kernel.log"
-        if log.is_file() and log.stat().st_size == 0:
-            log.unlink()
-        result = ReportResult(
-            city_code=code,
-            name=name,
-            folder=folder.name,
-            status=outcome.status,
-            duration_s=round(time.perf_counter() - t0, 3),
-            attempts=outcome.attempts,
-            started=started,
-            finished=_now(),
-            cell_index=outcome.cell_index,
-            exec_count=outcome.exec_count,
-            ename=outcome.ename,
-            evalue=outcome.evalue,
-            retried_because=outcome.retried_because,
-            warnings=warnings,
-            inputs=inputs,
-            inputs_hash=digest,
-            parameters={**parameters, "out_dir": str(folder), "timeout": timeout},
-        )
-        result.files = sorted(
-            p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()
-        ) + [RESULT_FILE]
-        atomic_write_text(
-            work / RESULT_FILE, json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-        )
-        make_readable(work)
+        warnings = summary.stderr_outputs
+    log = work / "kernel.log"
+    if log.is_file() and log.stat().st_size == 0:
+        log.unlink()
+    result = ReportResult(
+        city_code=prep.code,
+        name=prep.name,
+        folder=prep.folder.name,
+        status=outcome.status,
+        duration_s=round(time.perf_counter() - t0, 3),
+        attempts=outcome.attempts,
+        started=started,
+        finished=_now(),
+        cell_index=outcome.cell_index,
+        exec_count=outcome.exec_count,
+        ename=outcome.ename,
+        evalue=outcome.evalue,
+        retried_because=outcome.retried_because,
+        warnings=warnings,
+        inputs=prep.inputs,
+        inputs_hash=prep.digest,
+        parameters={**prep.parameters, "out_dir": str(prep.folder), "timeout": timeout},
+    )
+    result.files = sorted(
+        p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()
+    ) + [RESULT_FILE]
     return result
+
+
+def _keep(work: Path, folder: Path, result: ReportResult) -> None:
+    """Swap ``work`` in as the city's folder, unless it failed and a good report is there."""
+    from rvanalytics.report.outdir import FAILED_DIR
+
+    failed_home = folder.parent / FAILED_DIR / folder.name
+    previous = None if result.status == "ok" else last_good_result(folder)
+    if previous is not None:
+        result.last_good = previous.finished or previous.started
+        result.failed_run = f"{FAILED_DIR}/{folder.name}"
+        target = failed_home
+    else:
+        target = folder
+    atomic_write_text(work / RESULT_FILE, json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    make_readable(work)
+    replace_dir(work, target)
+    if result.status == "ok" and failed_home.exists():
+        shutil.rmtree(failed_home, ignore_errors=True)
+
+
+def replace_dir(src: Path, target: Path) -> None:
+    """Put folder ``src`` at ``target``; an existing ``target`` is replaced only at the last step.
+
+    Both must be on the same file system (``src`` is made beside the output folder).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        os.replace(src, target)
+        return
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    os.replace(target, old)
+    os.replace(src, target)
+    shutil.rmtree(old, ignore_errors=True)
