@@ -53,6 +53,10 @@ class Source:
     expected_columns: tuple[str, ...]
     #: Data release (e.g. Syke's yearly ALas release "2024"); "" for sources without releases.
     release: str = ""
+    #: Where ``url`` is documented (the publisher's API or product page).
+    documented_at: str | None = None
+    #: Why ``url`` could not be matched to any documentation (instead of ``documented_at``).
+    unverified: str | None = None
 
     def recorded_file(self, name: str | None = None, **params: Any) -> RecordedFile:
         """The recorded file called ``name``, or the one whose params match ``params``."""
@@ -114,6 +118,8 @@ def sources() -> dict[str, Source]:
             recorded_files=files,
             expected_columns=tuple((entry.get("expected") or {}).get("columns") or ()),
             release=str(entry.get("release") or ""),
+            documented_at=entry.get("documented_at"),
+            unverified=entry.get("unverified"),
         )
     return result
 

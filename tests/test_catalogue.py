@@ -55,6 +55,23 @@ def test_recorded_copy_matches_catalogue(recorded_dir: Path, source_id: str, nam
             assert text.count("<gml:featureMember>") == rec.rows
 
 
+WITH_URL = sorted(sid for sid, src in sources().items() if src.url)
+
+
+@pytest.mark.parametrize("source_id", WITH_URL)
+def test_every_url_says_where_it_is_documented(source_id: str):
+    """Each official URL names its documentation, or says why none was found (never both, never neither)."""
+    source = get_source(source_id)
+    assert (source.documented_at is None) != (source.unverified is None), (
+        f"{source_id}: give either documented_at (a URL) or unverified (the reason) in sources.yaml")
+    if source.documented_at is not None:
+        assert source.documented_at.startswith("https://"), source.documented_at
+        assert "raw.githubusercontent.com" not in source.documented_at  # a page that documents, not the file
+    else:
+        assert isinstance(source.unverified, str) and len(source.unverified.split()) >= 8, (
+            f"{source_id}: unverified needs a reason, not just true")
+
+
 def test_unknown_source_suggests_close_match():
     with pytest.raises(RvanalyticsError, match="nls_kuntajako_4500k"):
         get_source("nls_kuntajako_4500")
