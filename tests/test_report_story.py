@@ -27,7 +27,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def capture(obj: object) -> None:
         data = getattr(obj, "data", obj)
-        out.append(data if isinstance(data, str) else "<figure>")
+        out.append(data if isinstance(data, str) else '<figure class="chart">')
 
     monkeypatch.setattr(story_module, "_display", capture)
     return out
@@ -114,7 +114,7 @@ def test_sections_escape_profile_text_and_hide_unpublished_people(tmp_path: Path
     assert "&lt;script&gt;" in page
     assert "Public Person" in page and "Secret Person" not in page and "s@example.org" not in page
     assert "Tavoitteelle ei ole valittu mittaria" in page  # the waste target has no indicator: said plainly
-    assert "<figure>" in page  # the climate target has a chart
+    assert '<figure class="chart">' in page  # the climate target has a chart
     assert (tmp_path / "figures" / "target-t-cut.png").is_file()
     s.write_metrics()
     metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
@@ -146,7 +146,7 @@ def test_empty_sections_are_one_line(tmp_path: Path, shown: list[str]) -> None:
     s.key_sections()
     assert len(shown) == 5
     assert all(part.startswith('<p class="empty-section">') and "<h2>" not in part for part in shown)
-    assert "<figure>" not in "\n".join(shown)
+    assert '<figure class="chart">' not in "\n".join(shown)
     s.write_metrics()
     metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["unavailable"]["profile"]  # the gallery card says "no profile"
@@ -261,7 +261,7 @@ def test_network_targets_have_their_own_block_and_issue11_fields(
     s.targets_section()
     page = "\n".join(shown)
     assert "Basis: indicative, on Syke Hinku data; the city&#x27;s own inventory may differ" in page
-    assert "Data release 2026 (preliminary)" in page
+    assert "Data release 2026 (the 2020 value is preliminary)" in page
     assert "Change since the baseline 2010: −30.0 %" in page or "Change since the baseline 2010: -30.0 %" in page
     own, network = page.index("The city&#x27;s own targets"), page.index("Common targets of the network")
     cut, waste = page.index("Climate (all emissions): −50 %"), page.index("65 % → 2030")

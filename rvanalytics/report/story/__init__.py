@@ -91,10 +91,16 @@ class CityStory:
 
     # --- figures ------------------------------------------------------------------------
 
-    def show_figure(self, fig: Any, name: str) -> None:
-        """Render ``fig`` once to PNG, write ``figures/<name>.png``, display the same bytes, close it."""
+    def figure_html(self, fig: Any, name: str, alt: str = "") -> str:
+        """Render ``fig`` once to PNG, write ``figures/<name>.png``, close it; markup of the same bytes.
+
+        The page embeds the image (one self-contained file) and links it to the PNG beside
+        the report, so a tap on a phone opens the figure at full size. Callers display it in
+        one block with its heading, so print keeps them together.
+        """
+        import base64
+
         import matplotlib.pyplot as plt
-        from IPython.display import Image
 
         from rvanalytics.report.naming import slugify
 
@@ -103,8 +109,11 @@ class CityStory:
         plt.close(fig)
         path = self.out_dir / "figures" / f"{slugify(name, fallback='figure')}.png"
         atomic_write_bytes(path, buf.getvalue())
-        self.figures.append(path.relative_to(self.out_dir).as_posix())
-        _display(Image(data=buf.getvalue(), format="png"))
+        rel = path.relative_to(self.out_dir).as_posix()
+        self.figures.append(rel)
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        return (f'<figure class="chart"><a href="{H.esc(rel)}" target="_blank">'
+                f'<img src="data:image/png;base64,{data}" alt="{H.esc(alt)}"></a></figure>')
 
     # --- sections -----------------------------------------------------------------------
 
@@ -149,24 +158,24 @@ class CityStory:
         if not self.targets:
             _html(H.empty_section(self.t("targets"), self.t("no_targets")))
             return
-        _html(H.heading(self.t("targets")))
+        lead = H.heading(self.t("targets"))  # shown with the first card: a heading never ends a page
         own = [f for f in self.targets if f.origin != "network"]
         network = [f for f in self.targets if f.origin == "network"]
         for block, title in ((own, "city_targets"), (network, "network_targets")):
-            if not block:
-                continue
-            if network:  # two blocks: say which is which
-                _html(H.heading(self.t(title), 3) + (H.network_source(block, self.lang) if block is network else ""))
+            if network and block:  # two blocks: say which is which
+                lead += H.heading(self.t(title), 3) + (H.network_source(block, self.lang) if block is network else "")
             for fact in block:
-                self._target(fact)
+                _html(lead + self._target(fact))
+                lead = ""
 
-    def _target(self, fact: F.TargetFact) -> None:
+    def _target(self, fact: F.TargetFact) -> str:
         from rvanalytics.report.story.charts import target_chart
 
-        _html(H.target_card(fact, self.lang))
+        figure = ""
         if fact.series is not None:
             fig, _ = target_chart(fact, self.lang)
-            self.show_figure(fig, f"target-{fact.target_id}")
+            figure = self.figure_html(fig, f"target-{fact.target_id}", fact.label)
+        return H.target_card(fact, self.lang, figure)
 
     def indicators_section(self, max_per_theme: int = 4) -> None:
         """Emissions by sector, then the city's series by theme (rates with region and country)."""
@@ -177,21 +186,21 @@ class CityStory:
         if not themes and sectors is None:
             _html(H.empty_section(self.t("indicators"), self.t("no_panel")))
             return
-        _html(H.heading(self.t("indicators")))
+        lead = H.heading(self.t("indicators"))  # shown with the first block
         if sectors is not None:
             if sectors.table.empty:
-                _html(H.empty_section(self.t("sectors"), self.t("no_data")))
+                _html(lead + H.empty_section(self.t("sectors"), self.t("no_data")))
             else:
-                _html(H.heading(self.t("sectors"), 3))
                 fig, _ = sectors_chart(sectors, self.t("sectors"), self.lang)
-                self.show_figure(fig, "sectors")
-                if sectors.dropped_years:
-                    _html(H.missing(self.t("years_left_out", years=", ".join(map(str, sectors.dropped_years)))))
+                dropped = ", ".join(map(str, sectors.dropped_years))
+                _html(lead + H.heading(self.t("sectors"), 3) + self.figure_html(fig, "sectors", self.t("sectors"))
+                      + (H.missing(self.t("years_left_out", years=dropped)) if dropped else ""))
+            lead = ""
         for theme in themes:
-            _html(H.heading(theme.title, 3))
-            self.show_figure(theme_figure(theme.panels, self.lang), f"theme-{theme.theme}")
-            if theme.more:
-                _html(H.missing(self.t("more_in_table", names=", ".join(theme.more))))
+            figure = self.figure_html(theme_figure(theme.panels, self.lang), f"theme-{theme.theme}", theme.title)
+            more = H.missing(self.t("more_in_table", names=", ".join(theme.more))) if theme.more else ""
+            _html(lead + H.heading(theme.title, 3) + figure + more)
+            lead = ""
         self.metrics["indicators"] = {
             ind: {"year": lines[0].years[-1], "value": lines[0].values[-1]}
             for theme in themes for ind, _, lines in theme.panels
@@ -229,8 +238,8 @@ class CityStory:
             regions=self.data.regions, label_codes=[self.data.code], size="slide",
             cmap="YlOrRd" if lower_is_better else None,  # the workshop maps' palette
         )
-        _html(H.heading(self.t("map")))
-        self.show_figure(fig, f"map-{ind}")
+        _html(H.heading(self.t("map")) + self.figure_html(
+            fig, f"map-{ind}", F.indicator_name(self.data.catalogue, ind, self.lang)))
 
     def key_sections(self) -> None:
         """The key measure and the key problem, or what the profile says about their absence."""

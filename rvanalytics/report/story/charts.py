@@ -143,6 +143,10 @@ def series_chart(title: str, lines: list[Series], lang: str, *, ax: Any = None) 
     ax.set_title(textwrap.fill(title, 46), fontsize=FONT["title"])
     ax.set_ylim(bottom=0)
     format_axes(ax, lang)
+    years = sorted({y for s in lines for y in s.years})
+    if len(years) == 1:  # a snapshot: one year in the middle, not a century of empty axis
+        ax.set_xlim(years[0] - 2, years[0] + 2)
+        ax.set_xticks(years)
     ax.legend(fontsize=FONT["legend"], frameon=False)
     if own:
         add_footer(fig, _sources_text((src for s in lines for src in s.sources), lang),

@@ -108,6 +108,7 @@ class TargetFact:
     comparability_note: str | None = None
     text_language: str | None = None
     target_year: int | None = None
+    latest_year: int | None = None
     series: Series | None = None
     baseline_point: tuple[int, float] | None = None
     target_point: tuple[int, float] | None = None
@@ -396,6 +397,7 @@ def target_facts(data: CityData, lang: str) -> list[TargetFact]:
             comparability_note=_text(merged.get("comparability_note")),
             text_language=_text(merged.get("text_language")),
             target_year=_int(row.get("target_year")),
+            latest_year=_int(row.get("latest_year")),
         )
         if indicator:
             rows = series_rows(data.panel, indicator, data.code)

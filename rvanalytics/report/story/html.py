@@ -166,9 +166,11 @@ def target_card(fact: TargetFact, lang: str, figure: str = "") -> str:
         facts_list.append(f"{t(lang, 'basis')}: {fact.basis}")
     if fact.release:
         release = t(lang, "release", release=fact.release)
-        facts_list.append(release + (f" ({t(lang, 'preliminary')})" if fact.preliminary else ""))
-    elif fact.preliminary:
-        facts_list.append(t(lang, "preliminary"))
+        if fact.preliminary and fact.latest_year is not None:
+            release += f" ({t(lang, 'preliminary_year', year=fact.latest_year)})"
+        facts_list.append(release)
+    elif fact.preliminary and fact.latest_year is not None:
+        facts_list.append(t(lang, "preliminary_year", year=fact.latest_year))
     if fact.change_since_baseline_pct is not None and fact.baseline_year is not None:
         pct = fmt(fact.change_since_baseline_pct, lang, 1)
         sign = "+" if fact.change_since_baseline_pct > 0 else ""
