@@ -30,7 +30,7 @@ import pandas as pd
 
 from rvanalytics.exceptions import RvanalyticsError, StoreError
 
-__all__ = ["CITY_INDICATORS", "Assessment", "assess", "select_cities", "write_assessment"]
+__all__ = ["CITY_INDICATORS", "Assessment", "assess", "public_facts_rows", "select_cities", "write_assessment"]
 
 #: Indicators reported per city when they are in the panel.
 CITY_INDICATORS: tuple[str, ...] = (
@@ -55,6 +55,8 @@ class Assessment:
     thresholds : dict
     members : DataFrame
         FISU members among the assessed cities (``code, name_fi, joined, relation, source_url, source_date``).
+    cities : DataFrame
+        The assessed cities (profile rows; ``profile`` is "profile" or "public facts only").
     """
 
     targets: pd.DataFrame
@@ -62,6 +64,7 @@ class Assessment:
     theme_coverage: pd.DataFrame
     thresholds: dict[str, Any]
     members: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def assessed(self) -> pd.DataFrame:
         """Per city: ``n_targets``, ``n_assessed`` (targets with a status) and the statuses."""
@@ -102,9 +105,32 @@ def select_cities(wanted: list[str], cities: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def public_facts_rows(codes: list[str], key: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """City rows for cohort members without a profile, built from public facts only.
+
+    Names and region come from the municipality key; people, key measure and key problem are
+    unknown (``people_known`` etc. False, ``file`` None, ``profile`` "public facts only"). Nothing
+    is guessed.
+    """
+    k = key.set_index("code")
+    rows = []
+    for code in codes:
+        row = dict.fromkeys(columns)
+        row.update({"code": code, "name_fi": k.at[code, "name_fi"], "name_sv": k.at[code, "name_sv"],
+                    "name_en": k.at[code, "name_en"], "region_code": k.at[code, "region_code"],
+                    "region_name_fi": k.at[code, "region_name_fi"], "people_known": False, "n_people": 0,
+                    "n_published_people": 0, "n_targets": 0, "key_measure_known": False,
+                    "key_problem_known": False})
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=list(columns))
+    out["profile"] = "public facts only"
+    return out
+
+
 def assess(
     codes: list[str] | None = None,
     *,
+    cohort: str | None = None,
     store: str | Path | None = None,
     profiles_dir: str | Path | None = None,
     thresholds: Any = None,
@@ -117,6 +143,9 @@ def assess(
     ----------
     codes : list of str, optional
         Codes or names of cities with a profile.
+    cohort : str, optional
+        A named cohort (:func:`rvanalytics.cohort.load_cohort`) instead of ``codes``; members
+        without a profile are assessed on public facts only (network targets, data).
     store : path, optional
         The data store (default ``RVANALYTICS_STORE``).
     profiles_dir : path, optional
@@ -154,7 +183,19 @@ def assess(
         raise StoreError(f"no city profiles in {profiles_dir or cities_dir()}. "
                          "Fix: add profiles or set RVANALYTICS_CITIES_DIR")
     profiles = load_cities(profiles_dir, key=key, key_year=division, store=store)
-    chosen = select_cities(list(codes or []), profiles.cities)
+    cities = profiles.cities.assign(profile="profile")
+    if cohort is not None:
+        from rvanalytics.cities.load import CITY_COLUMNS
+        from rvanalytics.cohort import load_cohort
+
+        if codes:
+            raise RvanalyticsError("give either city codes or a cohort, not both")
+        chosen = load_cohort(cohort, year=division, store=store).codes
+        missing = [c for c in chosen if c not in set(cities["code"])]
+        if missing:
+            cities = pd.concat([cities, public_facts_rows(missing, key, CITY_COLUMNS)], ignore_index=True)
+    else:
+        chosen = select_cities(list(codes or []), profiles.cities)
     th = thresholds or TrackingThresholds()
     own = profiles.targets[profiles.targets["city_code"].isin(chosen)].assign(origin="city")
     members = pd.DataFrame(columns=["code", "name_fi", "joined", "relation", "source_url", "source_date"])
@@ -171,7 +212,7 @@ def assess(
         members = members[members["code"].isin(chosen)].reset_index(drop=True)
         extra = network_targets(members, read_fisu_targets())
         if not extra.empty:
-            names = dict(zip(profiles.cities["code"], profiles.cities["name_fi"]))
+            names = dict(zip(cities["code"], cities["name_fi"]))
             extra["city_name"] = extra["city_code"].map(names).fillna(extra["city_name"])
             targets = pd.concat([own, extra], ignore_index=True)
     tracked = track_targets(targets, panel, th)
@@ -180,18 +221,18 @@ def assess(
     present = set(panel["indicator"].unique())
     inds = [i for i in CITY_INDICATORS if i in present]
     metrics = city_metrics(panel_all, munis, chosen, indicators=inds, since=since, catalogue=catalogue)
-    names = dict(zip(profiles.cities["code"], profiles.cities["name_fi"]))
+    names = dict(zip(cities["code"], cities["name_fi"]))
     metrics.insert(1, "city_name", metrics["code"].map(names))
     # catalogue and profiles use different theme words: compare them on the resource-wisdom themes
     coverage = theme_coverage(
         catalogue.assign(theme=catalogue["theme"].map(rw_theme)),
-        profiles.cities[profiles.cities["code"].isin(chosen)],
+        cities[cities["code"].isin(chosen)],
         targets.assign(theme=targets["theme"].map(rw_theme)),
         panel,
         themes=list(RESOURCE_WISDOM_THEMES),
     )
     return Assessment(targets=tracked, city_metrics=metrics, theme_coverage=coverage, thresholds=asdict(th),
-                      members=members)
+                      members=members, cities=cities[cities["code"].isin(chosen)].reset_index(drop=True))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

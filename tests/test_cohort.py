@@ -230,9 +230,9 @@ def test_real_subset_matches_brute_force(real_candidates):
 
 def _greedy(cands: pd.DataFrame, k: int) -> float:
     """Greedy cohort (one per region): add the city that raises the objective most."""
-    from rvanalytics.cohort import _build_model, _check_candidates, _components, _score
+    from rvanalytics.cohort.model import build_model, check_candidates, components, objective
 
-    model = _build_model(_check_candidates(cands), 100.0, k)
+    model = build_model(check_candidates(cands), 100.0, k)
     weights = CohortWeights()
     chosen = np.zeros(len(model.codes), dtype=bool)
     for _ in range(k):
@@ -242,12 +242,12 @@ def _greedy(cands: pd.DataFrame, k: int) -> float:
             if chosen[i] or model.region_index[i] in used:
                 continue
             chosen[i] = True
-            s = _score(_components(model, chosen), weights)
+            s = objective(components(model, chosen), weights)
             chosen[i] = False
             if best is None or s > best[0]:
                 best = (s, i)
         chosen[best[1]] = True
-    return _score(_components(model, chosen), weights)
+    return objective(components(model, chosen), weights)
 
 
 def test_population_from_panel_picks_latest_complete_year():

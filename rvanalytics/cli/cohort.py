@@ -1,4 +1,4 @@
-"""``rvanalytics cohort select``: propose a city cohort that covers Finland (exact optimum)."""
+"""``rvanalytics cohort select|list``: propose a city cohort that covers Finland; list the named cohorts."""
 
 from __future__ import annotations
 
@@ -25,30 +25,21 @@ def split_codes(values: list[str] | None) -> list[str]:
     return out
 
 
-def load_candidates(year: int | None, store: Path | None, population_year: int | None, scores: Path | None):
-    """Candidates of the division ``year`` from the store (boundaries, key, panel population)."""
-    from rvanalytics.boundaries import load_municipalities
-    from rvanalytics.cohort import build_candidates, population_from_panel, read_scores
-    from rvanalytics.key import load_key
-    from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel, read_manifest
+@cohort_app.command("list")
+def list_cmd(
+    lang: Annotated[str, typer.Option("--lang", help="Language of the titles: fi, sv or en.")] = "en",
+) -> None:
+    """List the named cohorts (rvanalytics/data/cohorts.yaml) and their members.
 
-    manifest = read_manifest(store)
-    division = int(manifest.get("division_year", DEFAULT_DIVISION_YEAR))
-    year = year or division
-    munis = load_municipalities(year, store=store)
-    panel = load_panel(store, indicators=["population"], level="municipality")
-    pop, pop_year = population_from_panel(panel, munis["code"], year=population_year, division_year=year)
-    key = load_key(year, store=store)
-    score_series = read_scores(scores) if scores is not None else None
-    if score_series is not None:
-        unknown = sorted(set(score_series.index) - set(munis["code"].astype(str)))
-        if unknown:
-            from rvanalytics.exceptions import DataFileError
+    Example: rvanalytics cohort list --lang fi
+    """
+    from rvanalytics.cohort import cohort_names, default_cohort_name, load_cohort
 
-            raise DataFileError(scores, f"code(s) {unknown[:8]} are not municipalities of {year}",
-                                f"use codes of the {year} division", column="code")
-    cands = build_candidates(munis, pop, key=key, scores=score_series)
-    return cands, year, pop_year
+    for name in cohort_names():
+        cohort = load_cohort(name)
+        mark = " (default)" if name == default_cohort_name() else ""
+        typer.echo(f"{name}{mark}: {cohort.title.get(lang, name)} - {len(cohort.codes)} cities")
+        typer.echo("    " + ", ".join(f"{c} {n}" for c, n in zip(cohort.members["code"], cohort.members["name_fi"])))
 
 
 @cohort_app.command("select")
@@ -80,9 +71,10 @@ def select_cmd(
 
     Example: rvanalytics cohort select --min 5 --max 10 --min-population 50000 --include 091
     """
-    from rvanalytics.cohort import CohortWeights, select_cohort
+    from rvanalytics.cohort import CohortWeights, candidates_from_store, select_cohort
 
-    cands, year, pop_year = load_candidates(year, store, population_year, scores)
+    cands, year, pop_year = candidates_from_store(year=year, store=store, population_year=population_year,
+                                                  scores=scores)
     weights = CohortWeights(regions=w_regions, population=w_population, region_population=w_region_population,
                             spread=w_spread, action=w_action)
     selection = select_cohort(

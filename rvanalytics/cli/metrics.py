@@ -28,6 +28,8 @@ def metrics_cmd(
         "--across-scopes", help="Give a status even when a target's scope differs from the data's (marked in the note).")] = False,
     strict_scope: Annotated[bool, typer.Option(
         "--strict-scope", help="Withhold the indicative status of city-inventory targets judged on Syke Hinku data.")] = False,
+    cohort: Annotated[str | None, typer.Option(
+        "--cohort", help="A named cohort (large-cities, fisu; see `rvanalytics cohort list`) instead of CITY….")] = None,
     network: Annotated[bool, typer.Option(
         "--network/--no-network", help="Add the FISU network's common targets for member cities.")] = True,
     since: Annotated[int, typer.Option("--since", help="Year the city metrics' change is measured from.")] = 2005,
@@ -44,7 +46,8 @@ def metrics_cmd(
     from rvanalytics.metrics import TrackingThresholds
 
     th = TrackingThresholds(allow_scope_mismatch=across_scopes, strict_scope=strict_scope)
-    result = assess(cities, store=store, profiles_dir=profiles, thresholds=th, since=since, network=network)
+    result = assess(cities, cohort=cohort, store=store, profiles_dir=profiles, thresholds=th, since=since,
+                    network=network)
     if out is not None:
         for path in write_assessment(result, out):
             typer.echo(f"wrote {path}")
