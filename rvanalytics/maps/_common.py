@@ -54,9 +54,13 @@ class Page:
             self.ax = ax
             self.style = layout.style_for(self.fig)
             self.size = "a4"
+        self.inset_outline = None
         # share of the data width added east of Finland, and the inset's place (axes fraction)
-        self.room_right = 0.7 if self.size == "slide" else 0.45
-        self.inset_rect = (0.60, 0.0, 0.40, 0.30) if self.size == "slide" else (0.665, 0.0, 0.335, 0.25)
+        # On a slide the map is limited by the height, so the frame can reach further east (to the
+        # side text) and the inset sits clear of the south-east coast, where a label such as
+        # "Lappeenranta" needs the room east of its city.
+        self.room_right = 0.82 if self.size == "slide" else 0.45
+        self.inset_rect = (0.69, 0.0, 0.31, 0.30) if self.size == "slide" else (0.665, 0.0, 0.335, 0.25)
 
     def extent(self, bounds) -> None:
         """Frame the map on ``bounds`` with room for the inset east of Finland."""
@@ -120,8 +124,10 @@ class Page:
 
     def inset(self, draw, bounds, lang: str):
         st = self.style
-        return layout.add_inset(self.ax, draw, bounds, rect=self.inset_rect, title=text("capital_region", lang),
-                                fontsize=st.small + 1)
+        inset = layout.add_inset(self.ax, draw, bounds, rect=self.inset_rect, title=text("capital_region", lang),
+                                 fontsize=st.small + 1)
+        self.inset_outline = self.ax.patches[-1]  # the inset's extent on the main map: labels keep off it
+        return inset
 
 
 def _wrap(line: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:

@@ -28,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 
 from rvanalytics.exceptions import RvanalyticsError
 from rvanalytics.maps import layout
@@ -410,10 +411,7 @@ def choropleth(
     regs = check_gdf(regions, "regions", "region_code") if regions is not None else None
 
     wanted = [str(c) for c in label_codes]
-    missing = sorted(set(wanted) - set(g[key]))
-    if missing:
-        raise RvanalyticsError(f"label code(s) {missing} are not on the map")
-    labelled = g[g[key].isin(wanted)]
+    labelled = _labelled(g, key, wanted)
 
     def draw(target: Axes, scale: float = 1.0) -> None:
         with layout.batch_draw(target.figure):
@@ -447,7 +445,8 @@ def choropleth(
         ax.scatter([x for x, _, _ in lab], [y for _, y, _ in lab], s=marker_pt**2, c="#000000",
                    edgecolors="#ffffff", linewidths=1.2, zorder=39)
         layout.place_labels(ax, lab, fontsize=st.label, marker_pt=marker_pt,
-                            obstacles=[inset_ax] if inset_ax is not None else [])
+                            obstacles=[inset_ax] if inset_ax is not None else [],
+                            avoid=[page.inset_outline] if page.inset_outline else [])
 
     if label_regions is None:
         label_regions = not municipal
@@ -460,6 +459,15 @@ def choropleth(
                 title=f"{unit} ({level})" if unit else level.capitalize())
     page.decorate(g, lang, source_year or year)
     return page.fig, ax
+
+
+def _labelled(g, key: str, label_codes: Sequence[str]):
+    """The features to label, in the order given; codes not on the map raise."""
+    wanted = [str(c) for c in label_codes]
+    missing = sorted(set(wanted) - set(g[key]))
+    if missing:
+        raise RvanalyticsError(f"label code(s) {missing} are not on the map")
+    return g.set_index(key).loc[wanted].reset_index()
 
 
 def _label_regions(ax: Axes, g, labels: Sequence[str], st: layout.Style) -> None:
@@ -492,6 +500,7 @@ def small_multiples(
     lang: str = "fi",
     size: str = "slide",
     digits: int | None = None,
+    label_codes: Sequence[str] = (),
 ) -> tuple[Figure, np.ndarray]:
     """One indicator over several years, side by side, with one shared legend.
 
@@ -507,6 +516,9 @@ def small_multiples(
         with ``code``, ``year``, ``value``.
     years : sequence of int, optional
         Years to show (default: all, at most 6).
+    label_codes : sequence of str
+        Municipalities to mark (outline and dot in every panel) and name (in the
+        first panel, next to their own dot).
 
     Returns
     -------
@@ -531,6 +543,14 @@ def small_multiples(
     if not 1 <= len(years) <= 6:
         raise RvanalyticsError(f"small multiples show 1–6 years, got {len(years)}; pass years=")
     series = {y: values_by_code(data[y], g[key], what=f"values of {y}") for y in years}
+    labelled = _labelled(g, key, label_codes)
+    if len(labelled):
+        nm = names(g, lang, key)
+        lab = [(x, y, nm[c]) for c, (x, y) in zip(labelled[key], layout.label_points(labelled.geometry), strict=True)]
+        # small panels are crowded: the cities nearest to another labelled city choose their spot first
+        xy = np.array([(x, y) for x, y, _ in lab])
+        gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) + np.diag(np.full(len(lab), np.inf))
+        lab = [lab[i] for i in np.argsort(gaps.min(axis=1), kind="stable")]
     pooled = np.concatenate([s.to_numpy() for s in series.values()])
     classes = classify(pooled, scheme, k, bins=bins, diverging=diverging, cmap=cmap)
     st = layout.STYLES[size]
@@ -563,9 +583,18 @@ def small_multiples(
         with layout.batch_draw(fig):
             _draw_classes(ax, g, idx, classes, lw=0.15 if key == "code" else 0.4,
                           edge="#ffffff" if key == "code" else "#4a4a4a")
+            if len(labelled):
+                labelled.boundary.plot(ax=ax, color="#000000", linewidth=0.9, zorder=4)
         layout.set_extent(ax, g.total_bounds, room_right=0.0, pad_bottom=0.02)
+        if len(labelled):
+            ax.scatter([x for x, _, _ in lab], [y for _, y, _ in lab], s=4.0**2, c="#000000",
+                       edgecolors="#ffffff", linewidths=0.8, zorder=39)
         ax.set_title(str(y), fontsize=st.subtitle, fontweight="bold")
         axes.append(ax)
+    if len(labelled):  # names once, in the first panel, anywhere in its cell (beside Finland too)
+        fw, fh = fig.get_size_inches() * fig.dpi
+        cell = Bbox.from_bounds(area[0] * fw, (area[1] + (nrow - 1) * rh) * fh, cw * fw, rh * 0.92 * fh)
+        layout.place_labels(axes[0], lab, fontsize=min(st.small - 2, 9.0), marker_pt=4.0, bounds=cell)
     layout.add_north_arrow(axes[0], xy=(0.12, 0.80), lang=lang, fontsize=st.small)
     layout.add_scale_bar(axes[0], xy=(0.03, 0.60), fraction=0.3, fontsize=st.small)
     fig.text(0.02, 0.975, head, fontsize=title_fs, fontweight="bold", ha="left", va="top", linespacing=1.1)

@@ -200,7 +200,7 @@ def coverage_map(
             main_pts.append(label)
     obstacles = [inset_ax] if inset_ax is not None else []
     city_labels = layout.place_labels(ax, [(x, y, n) for _, x, y, n in main_pts], fontsize=st.label,
-                                      obstacles=obstacles)
+                                      obstacles=obstacles, avoid=[page.inset_outline] if page.inset_outline else [])
     if label_regions:
         region_names = names(regs, lang, "region_code")
         keep = regs["region_code"] != layout.ALAND_REGION_CODE  # Åland has its own label

@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from rvanalytics.atomic import atomic_path
@@ -341,6 +342,9 @@ def label_points(geoms) -> list[tuple[float, float]]:
     return out
 
 _DIRECTIONS = [(1, 0), (-1, 0), (0.7, 0.7), (-0.7, 0.7), (0.7, -0.7), (-0.7, -0.7), (0, 1), (0, -1)]
+# in between, for the far spots of a crowded area (with a leader line)
+_MORE_DIRECTIONS = [(0.92, 0.38), (-0.92, 0.38), (0.92, -0.38), (-0.92, -0.38),
+                    (0.38, 0.92), (-0.38, 0.92), (0.38, -0.92), (-0.38, -0.92)]
 
 
 def place_labels(
@@ -354,6 +358,7 @@ def place_labels(
     center_first: bool = False,
     avoid: Sequence = (),
     color: str = "black",
+    bounds: Bbox | None = None,
 ) -> list:
     """Place text labels next to points so that they do not overlap (greedy search).
 
@@ -363,7 +368,10 @@ def place_labels(
     the edge of the axes; any spot not right beside its point gets a leader line. If no spot is free the
     least-overlapping one is used. ``center_first`` first tries the label centred
     on its point (for large polygons, e.g. in the inset); ``avoid`` are artists
-    already on the map (e.g. other labels). Returns the annotation artists.
+    already on the map (e.g. other labels). A label nearer (or almost as near) to another
+    point than to its own, or whose leader line passes by another point, would be read as
+    that point's: such spots are taken only when every other spot hides something. Labels
+    stay inside ``bounds`` (display coordinates; default: the axes). Returns the annotation artists.
 
     Examples
     --------
@@ -380,7 +388,7 @@ def place_labels(
     for axes in (ax, *obstacles):  # final box positions (equal aspect, inset locators) before measuring
         _settle(axes, renderer)
     halo = [pe.withStroke(linewidth=3.5, foreground="white")]
-    ax_box = ax.get_window_extent(renderer)
+    ax_box = bounds if bounds is not None else ax.get_window_extent(renderer)
     to_px = ax.transData.transform
     pts_px = [to_px((x, y)) for x, y, _ in points]
     scale = fig.dpi / 72.0
@@ -392,7 +400,10 @@ def place_labels(
     n_markers = len(points)  # a centred label may cover point markers, not other labels or obstacles
     candidates = [(0.0, (0.0, 0.0))] if center_first else []
     candidates += [(float(dist), d) for dist in (7, 16, 28, 42, 58) for d in _DIRECTIONS]
-    for (x, y, label), (px, py) in zip(points, pts_px, strict=True):
+    candidates += [(float(dist), d) for dist in (42, 58, 76, 96) for d in _MORE_DIRECTIONS]
+    margin = 0.25 * fontsize * scale  # a label must be clearly nearer its own point than any other (pixels)
+    for i, ((x, y, label), (px, py)) in enumerate(zip(points, pts_px, strict=True)):
+        others = np.array([q for j, q in enumerate(pts_px) if j != i], dtype=float).reshape(-1, 2)
         best = None
         for dist, (dx, dy) in candidates:
             ox, oy = dx * dist, dy * dist
@@ -404,14 +415,19 @@ def place_labels(
             bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
             overlap = sum(_overlap_area(bb, t) for j, t in enumerate(taken) if not (dist == 0 and j < n_markers))
             outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
-            cost = overlap + (1e9 if outside else 0.0)
+            # Greedy placement that only avoids overlaps put "Lappeenranta" right under Tampere's dot
+            # (and "Lahti" against Lappeenranta's): a label must read as its own city's.
+            ambiguous = _ambiguous(Text.get_window_extent(ann, renderer), (px, py), others, margin, leader=dist > 7,
+                                   relpos=(_RELPOS_X.get(ha, 0.5), _RELPOS_Y.get(va, 0.5)), clearance=m / 2 + margin)
+            # outside the axes is worst, then hiding something, then being read as another city's
+            cost = (outside, overlap > 0, ambiguous, overlap)
             if best is None or cost < best[0]:
                 if best is not None:
                     best[1].remove()
                 best = (cost, ann, bb, dist)
             else:
                 ann.remove()
-            if cost == 0:
+            if cost == (False, False, False, 0.0):
                 break
         assert best is not None
         _, ann, bb, dist = best
@@ -423,11 +439,44 @@ def place_labels(
                               arrowprops={"arrowstyle": "-", "color": "#1a1a1a", "linewidth": 1.5,
                                           "shrinkA": 0, "shrinkB": 3,
                                           # from the text's corner (or edge) nearest its point
-                                          "relpos": ({"left": 0.0, "right": 1.0}.get(ann.get_ha(), 0.5),
-                                                     {"bottom": 0.0, "top": 1.0}.get(ann.get_va(), 0.5))})
+                                          "relpos": (_RELPOS_X.get(ann.get_ha(), 0.5),
+                                                     _RELPOS_Y.get(ann.get_va(), 0.5))})
         taken.append(bb)
         artists.append(ann)
     return artists
+
+
+_RELPOS_X = {"left": 0.0, "right": 1.0}
+_RELPOS_Y = {"bottom": 0.0, "top": 1.0}
+
+
+def _box_distance(bb: Bbox, pts: np.ndarray) -> np.ndarray:
+    """Distance (pixels) from each point of ``pts`` (n × 2) to the box ``bb`` (0 inside)."""
+    dx = np.maximum.reduce([bb.x0 - pts[:, 0], np.zeros(len(pts)), pts[:, 0] - bb.x1])
+    dy = np.maximum.reduce([bb.y0 - pts[:, 1], np.zeros(len(pts)), pts[:, 1] - bb.y1])
+    return np.hypot(dx, dy)
+
+
+def _segment_distance(a: np.ndarray, b: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Distance (pixels) from each point of ``pts`` to the segment ``a``–``b``."""
+    ab = b - a
+    t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    return np.hypot(*(pts - (a + t[:, None] * ab)).T)
+
+
+def _ambiguous(bb: Bbox, own: tuple[float, float], others: np.ndarray, margin: float, *, leader: bool,
+               relpos: tuple[float, float], clearance: float) -> bool:
+    """Would the label in ``bb`` be read as another point's: nearer (within ``margin``) to one of
+    ``others`` than to ``own``, or its leader line passing within ``clearance`` of another point?"""
+    if len(others) == 0:
+        return False
+    own_pt = np.array([own], dtype=float)
+    if _box_distance(bb, others).min() < _box_distance(bb, own_pt)[0] + margin:
+        return True
+    if leader:
+        start = np.array([bb.x0 + relpos[0] * bb.width, bb.y0 + relpos[1] * bb.height])
+        return bool(_segment_distance(start, own_pt[0], others).min() < clearance)
+    return False
 
 
 def wrap_name(name: str) -> str:
