@@ -203,4 +203,7 @@ def unit_text(unit: object, lang: str = "fi") -> str:
         out = re.sub(r"\bpersons\b", words[0], out)
         out = re.sub(r"/\s*(person|inhabitant|capita)\b", "/" + words[1], out)
         out = re.sub(r"\bper cent\b|\bpercent\b", "%", out)
+        counts = {"fi": {"households": "asuntokuntaa", "jobs": "työpaikkaa"},
+                  "sv": {"households": "hushåll", "jobs": "arbetsplatser"}}[lang]
+        out = re.sub(r"\b(households|jobs)\b", lambda m: counts[m.group(1)], out)
     return out
