@@ -190,5 +190,18 @@ def test_cli_resolves_names_and_refuses_unknown_cities_before_any_kernel(store: 
     with pytest.raises(ReportError, match="exactly one") as info:
         select_cities(["091"], cohort=True, store=store)
     assert "--" not in str(info.value)
-    result = CliRunner().invoke(app, ["report", "999", "--store", str(store), "--out", "unused"])
+
+
+def test_cli_unknown_code_stops_the_early_kernel(store: Path, tmp_path: Path) -> None:
+    """A single code starts its kernel before the key is read; a wrong code stops it again."""
+    import psutil
+
+    from rvanalytics.cli import app
+    from rvanalytics.exceptions import ReportError
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["report", "999", "--store", str(store), "--out", str(out)])
     assert isinstance(result.exception, ReportError) and "'999' is not a municipality" in str(result.exception)
+    assert sorted(p.name for p in out.iterdir()) == []  # the kernel's temporary folder is gone
+    for proc in psutil.Process().children(recursive=True):
+        assert "ipykernel" not in " ".join(proc.cmdline()), proc.cmdline()

@@ -36,14 +36,15 @@ def _line(result: ReportResult, done: int, total: int) -> str:
     return f"{head}: FAILED in {result.duration_s:.1f} s: {where}: {result.ename}: {result.evalue}{kept}"
 
 
-def _progress(total: int):  # noqa: ANN202 - returns the callback and a closer
+def _progress():  # noqa: ANN202 - returns the callback and a closer
     """A tqdm bar on a terminal; otherwise one flushed line per finished city on stdout."""
     if sys.stderr.isatty():
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total, desc="reports", unit="report", file=sys.stderr)
+        bar = tqdm(desc="reports", unit="report", file=sys.stderr)
 
         def update(result: ReportResult, done: int, total: int) -> None:
+            bar.total = total
             bar.update(1)
             if result.status == "failed":
                 bar.write(_line(result, done, total), file=sys.stderr)
@@ -111,31 +112,25 @@ def report(
     """
     from rvanalytics.cli._out import check_out_dir
     from rvanalytics.paths import reports_dir
-    from rvanalytics.report import BatchInterrupted, run_batch, select_cities
+    from rvanalytics.report import BatchInterrupted, make_reports
 
     out_dir = check_out_dir(out if out is not None else reports_dir(), "--out")
-    selection = select_cities(
-        list(cities or []),
-        cohort=cohort,
-        all_municipalities=all_,
-        store=store,
-        check_names=notebook is None,
-    )
-    progress, close = _progress(len(selection.codes))
+    progress, close = _progress()
     try:
-        batch = run_batch(
-            selection.codes,
-            jobs=jobs,
+        batch = make_reports(
+            list(cities or []),
+            cohort=cohort,
+            all_municipalities=all_,
             out_dir=out_dir,
+            store=store,
+            notebook=notebook,
+            allow_foreign=allow_other_files,
+            jobs=jobs,
             force=force,
             lang=lang,
             timeout=timeout,
-            store=store,
-            notebook=notebook,
-            coverage_map=coverage,
-            names=selection.names,
+            coverage_map=None if not coverage else True,
             progress=progress,
-            allow_foreign=allow_other_files,
         )
     except BatchInterrupted as stop:
         close()

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "BatchInterrupted": "batch",
     "BatchResult": "batch",
+    "make_reports": "batch",
     "CitySelection": "selection",
     "select_cities": "selection",
     "run_batch": "batch",
@@ -44,7 +45,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rvanalytics.report.batch import BatchInterrupted, BatchResult, run_batch
+    from rvanalytics.report.batch import BatchInterrupted, BatchResult, make_reports, run_batch
     from rvanalytics.report.execute import check_parameters_cell, execute_notebook
     from rvanalytics.report.export import export_html
     from rvanalytics.report.gallery import build_gallery, build_measures_page
@@ -72,6 +73,7 @@ __all__ = [
     "default_notebook",
     "execute_notebook",
     "export_html",
+    "make_reports",
     "report_folder_name",
     "run_batch",
     "run_report",

@@ -33,7 +33,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rvanalytics.exceptions import ReportError
 from rvanalytics.report.naming import check_city_code
@@ -43,12 +43,24 @@ from rvanalytics.report.run import (
     ReportResult,
     city_names,
     default_notebook,
+    discard_kernel,
     last_good_result,
     prepare,
     run_prepared,
+    start_report_kernel,
 )
 
-__all__ = ["BatchInterrupted", "BatchResult", "plan_batch", "run_batch", "usable_cpus"]
+if TYPE_CHECKING:
+    from rvanalytics.report.execute import StartedKernel
+
+__all__ = [
+    "BatchInterrupted",
+    "BatchResult",
+    "make_reports",
+    "plan_batch",
+    "run_batch",
+    "usable_cpus",
+]
 
 #: Above this many cities in the gallery the coverage map says nothing and is not drawn.
 MAX_COVERAGE_CITIES = 60
@@ -278,13 +290,14 @@ def _failure(
     )
 
 
-def _worker(plan: BatchPlan, code: str) -> dict[str, Any]:
+def _worker(plan: BatchPlan, code: str, kernel: StartedKernel | None = None) -> dict[str, Any]:
     """Run one report; never raises an ``Exception`` (errors become a failed result)."""
     global _IN_TASK
     _IN_TASK = True
     try:
         result = run_prepared(
-            plan.prepare(code), timeout=plan.timeout, force=True, retries=plan.retries
+            plan.prepare(code), timeout=plan.timeout, force=True, retries=plan.retries,
+            kernel=kernel,
         )
         return result.to_dict()
     except Exception as err:  # any error of one city must not stop the batch
@@ -351,16 +364,25 @@ def _run_pool(plan: BatchPlan, codes: list[str], workers: int, collect: _Collect
 
 
 def run_reports(
-    plan: BatchPlan, codes: list[str], collect: _Collector
+    plan: BatchPlan,
+    codes: list[str],
+    collect: _Collector,
+    prestarted: dict[str, StartedKernel] | None = None,
 ) -> list[str]:
-    """Run the reports of ``codes``; return notes (a worker that died)."""
+    """Run the reports of ``codes``; return notes (a worker that died).
+
+    ``prestarted`` kernels are used by the reports they were started for when the
+    reports run in this process; they are removed from the dict as they are used.
+    """
     notes: list[str] = []
+    kernels = prestarted if prestarted is not None else {}
     if not codes:
         return notes
     workers = min(plan.jobs, len(codes))
     if workers == 1:  # one after another in this process: no worker start-up cost
         for code in codes:
-            collect.add(ReportResult.from_dict(_worker(plan, code)))
+            kernel = kernels.pop(code, None)
+            collect.add(ReportResult.from_dict(_worker(plan, code, kernel)))
         return notes
     if _run_pool(plan, codes, workers, collect):
         pending = [c for c in codes if c not in collect.results]
@@ -523,6 +545,7 @@ def run_batch(
     names: dict[str, str | None] | None = None,
     retries: int = 1,
     allow_foreign: bool = False,
+    prestarted: dict[str, StartedKernel] | None = None,
 ) -> BatchResult:
     """Make the reports of ``cities``, then ``manifest.json``, ``index.html`` and ``measures.html``.
 
@@ -557,6 +580,9 @@ def run_batch(
         Retries of a kernel that failed to start or died outside the notebook's code.
     allow_foreign : bool
         Write into ``out_dir`` even when it holds files rvanalytics did not write.
+    prestarted : dict, optional
+        Kernels already started for some cities (:func:`~rvanalytics.report.run.start_report_kernel`);
+        used when those reports run in this process, otherwise stopped.
 
     Returns
     -------
@@ -598,10 +624,15 @@ def run_batch(
     coverage = _CoverageMap(plan)
     coverage.start()
     interrupted = False
+    kernels = prestarted if prestarted is not None else {}
     try:
-        notes += run_reports(plan, to_run, collect)
+        notes += run_reports(plan, to_run, collect, kernels)
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        for kernel in kernels.values():  # not used (skipped, or run in a worker)
+            discard_kernel(kernel)
+        kernels.clear()
     png, note = (None, None) if interrupted else coverage.finish()
     if note:
         notes.append(note)
@@ -625,3 +656,70 @@ def run_batch(
     if interrupted:
         raise BatchInterrupted(batch)
     return batch
+
+
+def make_reports(
+    cities: list[str] | None = None,
+    *,
+    cohort: bool = False,
+    all_municipalities: bool = False,
+    out_dir: str | Path | None = None,
+    store: str | Path | None = None,
+    notebook: str | Path | None = None,
+    allow_foreign: bool = False,
+    **options: Any,
+) -> BatchResult:
+    """The whole ``rvanalytics report`` use case: choose the cities, then :func:`run_batch`.
+
+    Parameters
+    ----------
+    cities, cohort, all_municipalities
+        As in :func:`rvanalytics.report.select_cities` (exactly one of them); with a
+        custom ``notebook`` city arguments are passed on as they are.
+    out_dir, store, notebook, allow_foreign
+        As in :func:`run_batch`.
+    **options
+        Any other keyword of :func:`run_batch` (``jobs``, ``lang``, ``force``, ...).
+
+    Notes
+    -----
+    For a single city given by its code, run in this process, the report's kernel is
+    started before the municipality key is read: the kernel boots and imports on the
+    other core meanwhile (about a second of a one-city run). A code that turns out not
+    to exist stops the kernel again.
+    """
+    from rvanalytics.paths import reports_dir
+    from rvanalytics.report.outdir import check_out_dir
+    from rvanalytics.report.selection import select_cities
+
+    out = check_out_dir(
+        Path(out_dir) if out_dir is not None else reports_dir(), allow_foreign=allow_foreign
+    )
+    prestarted: dict[str, StartedKernel] = {}
+    given = [str(c).strip() for c in cities or []]
+    one_code = len(given) == 1 and given[0].isdigit() and len(given[0]) <= 3
+    if one_code and not (cohort or all_municipalities):
+        code = given[0].zfill(3)
+        prestarted[code] = start_report_kernel(out, code, notebook=notebook)
+    try:
+        selection = select_cities(
+            given,
+            cohort=cohort,
+            all_municipalities=all_municipalities,
+            store=store,
+            check_names=notebook is None,
+        )
+        options.setdefault("coverage_map", selection.kind != "all")
+        return run_batch(
+            selection.codes,
+            names=selection.names,
+            out_dir=out,
+            store=store,
+            notebook=notebook,
+            allow_foreign=True,  # checked above, before the kernel's folder was made
+            prestarted=prestarted,
+            **options,
+        )
+    finally:
+        for kernel in prestarted.values():  # left only when run_batch was not reached
+            discard_kernel(kernel)

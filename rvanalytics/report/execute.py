@@ -43,6 +43,8 @@ __all__ = [
     "KERNEL_NAME",
     "IPCKernelManager",
     "RunOutcome",
+    "StartedKernel",
+    "prestart_kernel",
     "check_parameters_cell",
     "execute_notebook",
 ]
@@ -109,6 +111,49 @@ class IPCKernelManager(AsyncKernelManager):
         if pid:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@dataclass
+class StartedKernel:
+    """A kernel started ahead of its notebook (see :func:`prestart_kernel`)."""
+
+    manager: IPCKernelManager
+    cwd: Path
+    log: Path
+
+    def stop(self) -> None:
+        """Kill the kernel, reap its process and remove its sockets (safe to call twice)."""
+        self.manager.kill_now()
+        process = getattr(self.manager.provisioner, "process", None)
+        if process is not None:
+            with contextlib.suppress(Exception):
+                process.wait(timeout=5)
+        self.manager.cleanup_ipc_dir()
+
+
+def prestart_kernel(
+    cwd: str | Path,
+    *,
+    kernel_log: str | Path,
+    kernel_name: str = KERNEL_NAME,
+    warm_imports: tuple[str, ...] = (),
+) -> StartedKernel:
+    """Start a kernel now, to run a notebook later with :func:`execute_notebook` (``kernel=``).
+
+    The kernel boots (and imports ``warm_imports``, through ipykernel's ``exec_lines``,
+    which run before the kernel answers and leave no trace in the notebook) while the
+    caller does other work on another core, e.g. reading the municipality key. Stop it
+    with :meth:`StartedKernel.stop` if it is not used.
+    """
+    from jupyter_core.utils import run_sync
+
+    manager_class = type(
+        "PrestartedKernelManager", (IPCKernelManager,), {"kernel_log": Path(kernel_log)}
+    )
+    manager = manager_class(kernel_name=kernel_name)
+    extra = [f"--IPKernelApp.exec_lines={line}" for line in warm_imports]
+    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=extra)
+    return StartedKernel(manager, Path(cwd), Path(kernel_log))
 
 
 @dataclass
@@ -220,6 +265,7 @@ def _execute_once(
     cwd: Path,
     kernel_log: Path,
     kernel_name: str,
+    kernel: StartedKernel | None = None,
 ) -> None:
     """One papermill run with the IPC manager and the whole-notebook watchdog."""
     import papermill as pm
@@ -228,6 +274,10 @@ def _execute_once(
     manager = type(
         "RunKernelManager", (IPCKernelManager,), {"kernel_log": kernel_log, "registry": registry}
     )
+    extra: dict[str, Any] = {}
+    if kernel is not None:  # nbclient uses a started manager as it is and leaves it running
+        registry.append(kernel.manager)
+        extra["km"] = kernel.manager
     fired = threading.Event()
 
     def _watchdog() -> None:
@@ -253,6 +303,7 @@ def _execute_once(
             execution_timeout=max(1, int(round(timeout))),
             cwd=str(cwd),
             kernel_manager_class=manager,
+            **extra,
         )
         stopped = False
     except Exception as err:
@@ -262,6 +313,8 @@ def _execute_once(
         raise
     finally:
         timer.cancel()
+        if kernel is not None:
+            kernel.stop()  # the notebook is saved; nothing of the kernel is needed any more
         if stopped:
             for km in registry:
                 km.kill_now()
@@ -285,6 +338,7 @@ def execute_notebook(
     kernel_name: str = KERNEL_NAME,
     retries: int = 1,
     kernel_log: str | Path | None = None,
+    kernel: StartedKernel | None = None,
 ) -> RunOutcome:
     """Run ``notebook`` once with ``parameters`` and save it to ``output_path``.
 
@@ -309,6 +363,9 @@ def execute_notebook(
         How many times a kernel/infrastructure failure is retried (default once).
     kernel_log : path, optional
         File collecting the kernel's stdout/stderr (default beside ``output_path``).
+    kernel : StartedKernel, optional
+        A kernel from :func:`prestart_kernel` for the first attempt (a retry starts a
+        fresh one); it is stopped when the run ends.
 
     Examples
     --------
@@ -345,6 +402,7 @@ def execute_notebook(
                 cwd=work_dir,
                 kernel_log=log_path,
                 kernel_name=kernel_name,
+                kernel=kernel if attempt == 1 else None,
             )
         except PapermillExecutionError as err:
             saved_index = _error_cell(output_path, err.exec_count)

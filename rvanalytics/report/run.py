@@ -25,13 +25,16 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rvanalytics.atomic import atomic_write_text
 from rvanalytics.exceptions import ReportError
 from rvanalytics.report.files import make_readable
 from rvanalytics.report.inputs import inputs_hash, report_inputs
 from rvanalytics.report.naming import check_city_code, report_folder
+
+if TYPE_CHECKING:
+    from rvanalytics.report.execute import StartedKernel
 
 __all__ = [
     "LANGS",
@@ -348,12 +351,22 @@ def run_report(
 
 
 def run_prepared(
-    prep: Prepared, *, timeout: float, force: bool, retries: int
+    prep: Prepared,
+    *,
+    timeout: float,
+    force: bool,
+    retries: int,
+    kernel: StartedKernel | None = None,
 ) -> ReportResult:
-    """Run a report whose folder and inputs :func:`prepare` worked out (see :func:`run_report`)."""
+    """Run a report whose folder and inputs :func:`prepare` worked out (see :func:`run_report`).
+
+    ``kernel`` is one from :func:`start_report_kernel` for this city (used, or stopped).
+    """
     if not force:
         previous = _unchanged(prep)
         if previous is not None:
+            if kernel is not None:
+                discard_kernel(kernel)
             return previous
     # imported here, not at module level: ``import rvanalytics`` (which every report kernel
     # does) reaches this module, and nbformat/jsonschema/jupyter_client cost ~1.3 s to import
@@ -364,11 +377,15 @@ def run_prepared(
     # the page exporter's first use costs ~0.4 s: pay it on the idle core while the kernel works
     threading.Thread(target=_quiet(warm_up), daemon=True, name="export-warm-up").start()
 
-    work = Path(
-        tempfile.mkdtemp(prefix=f".{prep.folder.name}.", suffix=".tmp", dir=prep.folder.parent)
+    work = (
+        kernel.cwd
+        if kernel is not None
+        else Path(
+            tempfile.mkdtemp(prefix=f".{prep.folder.name}.", suffix=".tmp", dir=prep.folder.parent)
+        )
     )
     try:
-        result = _execute_into(work, prep, timeout=timeout, retries=retries)
+        result = _execute_into(work, prep, timeout=timeout, retries=retries, kernel=kernel)
         _keep(work, prep.folder, result)
     finally:
         if work.exists():
@@ -376,7 +393,9 @@ def run_prepared(
     return result
 
 
-def _execute_into(work: Path, prep: Prepared, *, timeout: float, retries: int) -> ReportResult:
+def _execute_into(
+    work: Path, prep: Prepared, *, timeout: float, retries: int, kernel: StartedKernel | None
+) -> ReportResult:
     """Run the notebook into ``work`` and export its page; the result is written there too."""
     from rvanalytics.report.execute import execute_notebook
     from rvanalytics.report.export import export_html
@@ -391,6 +410,7 @@ def _execute_into(work: Path, prep: Prepared, *, timeout: float, retries: int) -
         cwd=work,
         retries=retries,
         kernel_log=work / "kernel.log",
+        kernel=kernel,
     )
     title = f"{prep.name} ({prep.code})" if prep.name else prep.code
     error = None
@@ -448,6 +468,35 @@ def _keep(work: Path, folder: Path, result: ReportResult) -> None:
     replace_dir(work, target)
     if result.status == "ok" and failed_home.exists():
         shutil.rmtree(failed_home, ignore_errors=True)
+
+
+#: What the report notebook imports first: a kernel started early imports it while it waits.
+WARM_IMPORTS = ("import rvanalytics.report.story", "import matplotlib.pyplot")
+
+
+def start_report_kernel(
+    out_dir: Path, code: str, *, notebook: str | Path | None = None
+) -> StartedKernel:
+    """Start the kernel of ``code``'s report now, in its temporary folder inside ``out_dir``.
+
+    For the default notebook the kernel imports what the notebook imports first while
+    the caller is still busy (reading the key, checking inputs).
+    """
+    from rvanalytics.report.execute import prestart_kernel
+
+    work = Path(tempfile.mkdtemp(prefix=f".{code}.", suffix=".tmp", dir=out_dir))
+    warm = WARM_IMPORTS if notebook is None or Path(notebook).resolve() == default_notebook().resolve() else ()
+    try:
+        return prestart_kernel(work, kernel_log=work / "kernel.log", warm_imports=warm)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def discard_kernel(kernel: StartedKernel) -> None:
+    """Stop a kernel from :func:`start_report_kernel` that will not run a notebook."""
+    kernel.stop()
+    shutil.rmtree(kernel.cwd, ignore_errors=True)
 
 
 def replace_dir(src: Path, target: Path) -> None:
