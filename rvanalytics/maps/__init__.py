@@ -13,10 +13,12 @@ from __future__ import annotations
 from rvanalytics.maps.choropleth import (
     SCHEMES,
     Classes,
+    Palette,
     choropleth,
     classify,
     indicator_map,
     indicator_meta,
+    indicator_palette,
     small_multiples,
 )
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
@@ -29,6 +31,7 @@ __all__ = [
     "SIZES",
     "Classes",
     "OfflineMap",
+    "Palette",
     "choropleth",
     "classify",
     "coverage_map",
@@ -36,6 +39,7 @@ __all__ = [
     "explore_map",
     "indicator_map",
     "indicator_meta",
+    "indicator_palette",
     "save_map",
     "small_multiples",
     "to_html",

@@ -35,7 +35,8 @@ from rvanalytics.maps import layout
 from rvanalytics.maps._common import Page, check_gdf, names
 from rvanalytics.maps.i18n import check_lang, format_number, text
 
-__all__ = ["MISSING_STYLE", "SCHEMES", "Classes", "choropleth", "classify", "small_multiples", "values_by_code"]
+__all__ = ["MISSING_STYLE", "SCHEMES", "Classes", "Palette", "choropleth", "classify", "indicator_palette",
+           "small_multiples", "values_by_code"]
 
 SCHEMES: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
 SEQUENTIAL_CMAP = "YlGnBu"
@@ -137,9 +138,7 @@ def classify(
     y = y[np.isfinite(y)]
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
-            raise RvanalyticsError(
-                "scheme 'user_defined' needs upper class bounds: bins=[2, 4, 6] (command line: --bins 2,4,6)"
-            )
+            raise RvanalyticsError("scheme 'user_defined' needs upper class bounds, e.g. bins=[2, 4, 6]")
         b = np.asarray(sorted(float(v) for v in bins), dtype=float)
         if len(np.unique(b)) != len(b):
             raise RvanalyticsError(f"bins {list(bins)} contain a bound twice")
@@ -254,6 +253,40 @@ def _colors(edges: np.ndarray, diverging: bool, cmap: str | None) -> list[str]:
         else:
             out.append(to_hex(cm(0.5)))
     return out
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colour map of an indicator and the direction its colours read (from the catalogue)."""
+
+    cmap: str
+    direction: str  # the catalogue's direction: lower_is_better, higher_is_better, neutral or ""
+
+
+def indicator_palette(indicator: str | None = None, *, diverging: bool = False,
+                      direction: str | None = None) -> Palette:
+    """The one place that decides an indicator's palette, used by every map output.
+
+    Slides, A4 pages, small multiples, interactive maps, notebooks and reports get the
+    same colours for the same indicator: levels where lower is better in ``YlOrRd``
+    (high = red), other levels in ``YlGnBu`` (high = dark blue); changes and gaps
+    (``diverging``) in ``RdBu_r`` (above zero red) where lower is better, ``RdBu``
+    (above zero blue) where higher is better.
+
+    Examples
+    --------
+    >>> indicator_palette("ghg_hinku_per_capita_t").cmap
+    'YlOrRd'
+    >>> indicator_palette("population").cmap
+    'YlGnBu'
+    >>> indicator_palette(direction="higher_is_better", diverging=True).cmap
+    'RdBu'
+    """
+    if direction is None:
+        direction = indicator_meta(indicator)["direction"] if indicator else ""
+    if diverging:
+        return Palette("RdBu" if direction == "higher_is_better" else DIVERGING_CMAP, direction)
+    return Palette("YlOrRd" if direction == "lower_is_better" else SEQUENTIAL_CMAP, direction)
 
 
 def values_by_code(values, key_values: pd.Series, *, what: str = "values") -> pd.Series:
@@ -501,6 +534,7 @@ def small_multiples(
     size: str = "slide",
     digits: int | None = None,
     label_codes: Sequence[str] = (),
+    indicator: str | None = None,
 ) -> tuple[Figure, np.ndarray]:
     """One indicator over several years, side by side, with one shared legend.
 
@@ -519,6 +553,9 @@ def small_multiples(
     label_codes : sequence of str
         Municipalities to mark (outline and dot in every panel) and name (in the
         first panel, next to their own dot).
+    indicator : str, optional
+        Indicator id: without ``cmap`` its palette comes from :func:`indicator_palette`,
+        as on every other map of the indicator.
 
     Returns
     -------
@@ -543,6 +580,8 @@ def small_multiples(
     if not 1 <= len(years) <= 6:
         raise RvanalyticsError(f"small multiples show 1–6 years, got {len(years)}; pass years=")
     series = {y: values_by_code(data[y], g[key], what=f"values of {y}") for y in years}
+    if cmap is None and indicator is not None:
+        cmap = indicator_palette(indicator, diverging=diverging).cmap
     labelled = _labelled(g, key, label_codes)
     if len(labelled):
         nm = names(g, lang, key)
@@ -635,14 +674,12 @@ def _fit_title(title: str, width_in: float, fontsize: float) -> tuple[str, float
 def indicator_meta(indicator: str, lang: str = "fi") -> dict[str, str]:
     """Name (in ``lang``), unit and direction of an indicator from the catalogue.
 
-    Falls back to the id as the name when ``rvanalytics.indicators`` is not
-    available or does not list the indicator.
+    An indicator the catalogue does not list (a user's own table) keeps its id as
+    the name, no unit and no direction.
     """
+    from rvanalytics.indicators import indicator_catalogue, unit_text
+
     meta = {"name": indicator, "unit": "", "direction": ""}
-    try:
-        from rvanalytics.indicators import indicator_catalogue, unit_text
-    except ImportError:
-        return meta
     cat = indicator_catalogue()
     if indicator not in cat.index:
         return meta
@@ -728,8 +765,8 @@ def indicator_map(
         from rvanalytics.indicators import unit_text
 
         unit = unit_text(rows["unit"].dropna().iloc[0], lang) if rows["unit"].notna().any() else ""
-    if cmap is None and not diverging and "lower" in meta["direction"].lower():
-        cmap = "YlOrRd"
+    if cmap is None:
+        cmap = indicator_palette(direction=meta["direction"], diverging=diverging).cmap
     return choropleth(
         gdf, rows[["code", "value"]], scheme=scheme, k=k, bins=bins, diverging=diverging, cmap=cmap, unit=unit,
         title=meta["name"], year=year, lang=lang, ax=ax, size=size, inset=inset,

@@ -42,7 +42,7 @@ from branca.element import Element
 from rvanalytics.atomic import atomic_write_text
 from rvanalytics.exceptions import RvanalyticsError
 from rvanalytics.maps._common import check_gdf, names
-from rvanalytics.maps.choropleth import Classes, _level_key, classify, values_by_code
+from rvanalytics.maps.choropleth import Classes, _level_key, classify, indicator_palette, values_by_code
 from rvanalytics.maps.i18n import check_lang, format_number, text
 from rvanalytics.maps.layout import attribution_text
 
@@ -165,6 +165,7 @@ def explore_map(
     highlight_codes: Sequence[str] = (),
     simplify_m: float | None = 500.0,
     height: str | int = "100%",
+    indicator: str | None = None,
 ) -> OfflineMap:
     """An interactive map of an indicator (or just the boundaries) that works offline.
 
@@ -192,6 +193,9 @@ def explore_map(
         Simplify geometries to this tolerance (metres) to keep the HTML small.
     height : str or int
         Height of the map element (``"100%"`` or pixels).
+    indicator : str, optional
+        Indicator id: without ``cmap`` its palette comes from
+        :func:`~rvanalytics.maps.choropleth.indicator_palette`, as on the static maps.
 
     Returns
     -------
@@ -200,6 +204,8 @@ def explore_map(
         ``.save("map.html")`` / :func:`to_html`.
     """
     check_lang(lang)
+    if cmap is None and indicator is not None:
+        cmap = indicator_palette(indicator, diverging=diverging).cmap
     key = _level_key(gdf)
     g = check_gdf(gdf, "the map", key)
     highlight = {str(c) for c in highlight_codes}

@@ -682,6 +682,56 @@ def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int
         kwargs["metadata"] = {"Date": None}
     if suffix == ".pdf":
         kwargs["metadata"] = {"CreationDate": None}
+    if suffix == ".svg":
+        with _svg_halos(fig) as halos, atomic_path(path) as tmp, \
+                matplotlib.rc_context({"svg.hashsalt": "rvanalytics", "svg.fonttype": "none"}):
+            fig.savefig(tmp, **kwargs)
+            tmp.write_text(_halo_strokes(tmp.read_text(encoding="utf-8"), halos), encoding="utf-8")
+        return path
     with atomic_path(path) as tmp, matplotlib.rc_context({"svg.hashsalt": "rvanalytics"}):
         fig.savefig(tmp, **kwargs)
     return path
+
+
+@contextlib.contextmanager
+def _svg_halos(fig: Figure):
+    """Take the white halos (``withStroke`` path effects) off the texts while an SVG is written.
+
+    matplotlib draws a text with a path effect as outlines, so a label with a halo would
+    not be text in the SVG (not editable, not translatable). Each such text gets an id
+    instead, and :func:`_halo_strokes` gives its ``<text>`` the halo as an SVG stroke
+    painted under the letters. Yields ``{id: (linewidth, colour)}``; restores the effects.
+    """
+    from matplotlib.colors import to_hex
+
+    changed = []
+    halos: dict[str, tuple[float, str]] = {}
+    for i, t in enumerate(fig.findobj(Text)):
+        effects = t.get_path_effects()
+        strokes = [e for e in effects if isinstance(e, pe.Stroke)]
+        if not strokes or not t.get_visible() or not t.get_text():
+            continue
+        gc = getattr(strokes[0], "_gc", {})
+        gid = f"rvhalo-{i}"
+        halos[gid] = (float(gc.get("linewidth", 3.0)), to_hex(gc.get("foreground", "white")))
+        changed.append((t, effects, t.get_gid()))
+        t.set_path_effects([])
+        t.set_gid(gid)
+    try:
+        yield halos
+    finally:
+        for t, effects, gid in changed:
+            t.set_path_effects(effects)
+            t.set_gid(gid)
+
+
+def _halo_strokes(svg: str, halos: dict[str, tuple[float, str]]) -> str:
+    """Give the ``<text>`` elements of each halo group a stroke under the fill (``paint-order``)."""
+    import re
+
+    def group(match: re.Match) -> str:
+        width, colour = halos[match.group(1)]
+        style = f"stroke: {colour}; stroke-width: {width:g}px; stroke-linejoin: round; paint-order: stroke; "
+        return match.group(0).replace('<text style="', f'<text style="{style}')
+
+    return re.sub(r'<g id="(rvhalo-\d+)">.*?</g>', group, svg, flags=re.DOTALL)
