@@ -291,7 +291,9 @@ class _SourceAdapter(HTTPAdapter):
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
              verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
         request.url = rewrite_url(request.url or "")
-        _check_host(request.url)
+        # Behind a proxy only the proxy's name is looked up here; the proxy resolves the rest.
+        proxy = requests.utils.select_proxy(request.url, proxies) if proxies else None
+        _check_host(proxy if proxy and "://" in proxy else request.url)
         if timeout is None:
             timeout = _timeouts()
         try:

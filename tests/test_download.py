@@ -228,6 +228,15 @@ def test_silent_server_costs_the_read_timeout_once(monkeypatch: pytest.MonkeyPat
     assert not _downloads(tmp_path / "data")
 
 
+def test_behind_a_proxy_only_the_proxy_is_looked_up(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch):
+    """Machines whose DNS knows only the proxy: the target name is left to the proxy."""
+    httpserver.expect_request("/geoserver/wfs").respond_with_data("via the proxy")
+    monkeypatch.setenv("HTTP_PROXY", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert http_session().get("http://geo.stat.fi.invalid/geoserver/wfs").text == "via the proxy"
+
+
 def test_bad_timeout_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer):
     monkeypatch.setenv("RVANALYTICS_READ_TIMEOUT", "soon")
     with pytest.raises(SourceUnavailableError, match="RVANALYTICS_READ_TIMEOUT='soon'"):

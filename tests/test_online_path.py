@@ -360,6 +360,6 @@ def test_cli_data_build_online(official: OfficialServer, store: Path, tmp_path: 
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Store built" in proc.stdout
     assert "Traceback" not in proc.stderr
-    assert "SourceFallbackWarning" in proc.stderr and "HTML page" in proc.stderr
+    assert "HTML page" in proc.stderr and "recorded copy" in proc.stderr  # the fallback is said, on stderr
     assert "kuntarajat.2021.json" in _cache_files(tmp_path) and NLS_2013 not in _cache_files(tmp_path)
     _assert_same_store(tmp_path / "store", store)
