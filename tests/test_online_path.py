@@ -294,8 +294,10 @@ def test_data_build_with_a_slow_server_times_out_once(official: OfficialServer, 
     assert all(origin.startswith("recorded copy") for origin in _origins(manifest).values())
     _assert_same_store(tmp_path / "store", store)
     _no_temporary_files(tmp_path)
-    # One read timeout, not one per source (the offline build takes ~3 s on this machine).
-    assert seconds < 1 + 20, seconds
+    # One read timeout, not one per source: the hits above show no second request was made. The
+    # build's wall time is not asserted here (it depends on the machine's load); the time of the
+    # timeout itself is bounded in test_fault_without_recorded_copy_is_one_line[slow].
+    assert seconds >= 1.0
 
 
 @pytest.mark.parametrize(
