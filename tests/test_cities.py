@@ -109,7 +109,8 @@ def test_cities_frame_names_from_key(real) -> None:
     assert c.loc["405", "size_class"] == "50–100k"
     assert not c["people_known"].any()
     assert c["n_people"].isna().all()
-    assert c["key_measure_title"].isna().all()
+    # key measures from the cities' public documents (imported, basis public_documents)
+    assert c["key_measure_known"].all() and c["key_measure_title"].notna().all()
     assert c.loc["297", "n_targets"] == 4
 
 
@@ -158,6 +159,12 @@ def test_key_sections_for_reports(real) -> None:
     assert known["key_measure"]["known"] and known["key_measure"]["status"] == "started"
     assert "&lt;html&gt;" in known["key_measure"]["description"]
     assert known["key_problem"]["themes"] == ["transport", "land_use"]
-    unknown = key_sections(real.profile("091"))
+    unknown = key_sections(CityProfile.model_validate(
+        {"city": {"code": "091"}, "people": "unknown", "key_measure": {"unknown": "not in the public sources"},
+         "key_problem": "unknown"}))
     assert unknown["key_measure"]["known"] is False and unknown["key_measure"]["title"] is None
-    assert "public sources" in unknown["key_problem"]["unknown_reason"]
+    assert "public sources" in unknown["key_measure"]["unknown_reason"]
+    assert unknown["responsible_unit"]["known"] is False
+    public = key_sections(real.profile("091"))
+    assert public["key_measure"]["basis"] == "public_documents" and public["key_measure"]["source"]["date"]
+    assert public["responsible_unit"]["translations"]["fi"]

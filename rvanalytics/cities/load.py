@@ -12,7 +12,7 @@ from typing import Literal
 import pandas as pd
 
 from rvanalytics.cities.references import DEFAULT_KEY_YEAR
-from rvanalytics.cities.schema import CityProfile, KeyMeasure, KeyProblem
+from rvanalytics.cities.schema import CityProfile, KeyMeasure, KeyProblem, ResponsibleUnit
 from rvanalytics.cities.validate import CheckContext, Issue, _validate
 from rvanalytics.exceptions import ProfileError
 
@@ -129,11 +129,13 @@ def published_people(
 
 
 def key_sections(profile: CityProfile, *, escape: Escape = None) -> dict[str, dict[str, object]]:
-    """Key measure and key problem as plain dicts for reports (same keys whether known or not).
+    """Key measure, key problem and responsible unit as plain dicts for reports (same keys whether known or not).
 
-    Returns ``{"key_measure": {...}, "key_problem": {...}}``, each with ``known``, ``title``,
-    ``description``, ``status``, ``themes``, ``indicators`` and ``unknown_reason`` (None where
-    it does not apply). Text is escaped when ``escape`` is given.
+    Returns ``{"key_measure": {...}, "key_problem": {...}, "responsible_unit": {...}}``, each with
+    ``known``, ``title``, ``description``, ``status``, ``themes``, ``indicators``, ``unknown_reason``
+    (None where it does not apply), ``basis`` ("background_document" or "public_documents"),
+    ``source`` (dict with ``title, url, date, confidence`` or None) and ``translations``
+    (language -> text). Text is escaped when ``escape`` is given.
 
     Examples
     --------
@@ -143,24 +145,34 @@ def key_sections(profile: CityProfile, *, escape: Escape = None) -> dict[str, di
     >>> s = key_sections(p, escape="html")
     >>> s["key_measure"]["title"], s["key_measure"]["status"], s["key_problem"]["known"], s["key_problem"]["unknown_reason"]
     ('Bikes &amp; buses', 'planned', False, 'not stated')
+    >>> s["responsible_unit"]["known"], s["key_measure"]["basis"]
+    (False, 'background_document')
     """
     out: dict[str, dict[str, object]] = {}
-    for name, section in (("key_measure", profile.key_measure), ("key_problem", profile.key_problem)):
+    sections = (("key_measure", profile.key_measure), ("key_problem", profile.key_problem),
+                ("responsible_unit", profile.responsible_unit))
+    for name, section in sections:
         entry: dict[str, object] = dict.fromkeys(
-            ("title", "description", "status", "unknown_reason"), None
-        ) | {"known": False, "themes": [], "indicators": []}
-        if isinstance(section, KeyMeasure):
+            ("title", "description", "status", "unknown_reason", "source"), None
+        ) | {"known": False, "themes": [], "indicators": [], "basis": None, "translations": {}}
+        if isinstance(section, (KeyMeasure, KeyProblem, ResponsibleUnit)):
             entry |= {
                 "known": True,
-                "title": _escape(section.title, escape),
                 "description": _escape(section.description, escape),
-                "status": section.status,
-                "themes": list(section.themes),
-                "indicators": list(section.indicators),
+                "basis": section.basis,
+                "translations": {lang: _escape(text, escape) for lang, text in section.translations.items()},
+                "source": None if section.source is None else {
+                    "title": _escape(section.source.title, escape), "url": section.source.url,
+                    "date": _escape(section.source.date, escape), "confidence": section.source.confidence},
             }
+        if isinstance(section, KeyMeasure):
+            entry |= {"title": _escape(section.title, escape) or None, "status": section.status,
+                      "themes": list(section.themes), "indicators": list(section.indicators)}
         elif isinstance(section, KeyProblem):
-            entry |= {"known": True, "description": _escape(section.description, escape), "themes": list(section.themes)}
-        else:
+            entry["themes"] = list(section.themes)
+        elif section is None:
+            entry["unknown_reason"] = "not in the profile"
+        elif not isinstance(section, ResponsibleUnit):
             entry["unknown_reason"] = _escape(section.unknown, escape)
         out[name] = entry
     return out
@@ -227,7 +239,7 @@ def _cities_frame(items: Sequence[tuple[Path, CityProfile]], key: pd.DataFrame) 
                 "n_published_people": sum(x.publish for x in p.people_list) if p.people_known else pd.NA,
                 "n_targets": len(p.targets),
                 "key_measure_known": isinstance(km, KeyMeasure),
-                "key_measure_title": km.title if isinstance(km, KeyMeasure) else None,
+                "key_measure_title": (km.title or km.description) if isinstance(km, KeyMeasure) else None,
                 "key_measure_status": km.status if isinstance(km, KeyMeasure) else None,
                 "key_problem_known": isinstance(kp, KeyProblem),
                 "key_problem": kp.description if isinstance(kp, KeyProblem) else None,

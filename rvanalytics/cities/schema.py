@@ -35,6 +35,7 @@ from pydantic import (
     Field,
     Tag,
     field_validator,
+    model_validator,
 )
 
 __all__ = [
@@ -50,7 +51,9 @@ __all__ = [
     "InterimTarget",
     "KeyMeasure",
     "KeyProblem",
+    "KeySource",
     "Person",
+    "ResponsibleUnit",
     "Source",
     "Target",
     "Unknown",
@@ -206,21 +209,63 @@ class Target(_Model):
     comparability_note: str = ""
 
 
-class KeyMeasure(_Model):
-    """The one key measure started or planned to reach the targets."""
+#: Where a key measure, key problem or responsible unit comes from: the city's one-page background
+#: document of the workshop series, or what the city highlights in its public documents (a substitute
+#: when the background document is not available; reports say so).
+Basis = Literal["background_document", "public_documents"]
+Language = Literal["fi", "sv", "en"]
+
+
+class KeySource(_Model):
+    """Where a key measure, key problem or responsible unit is stated."""
 
     title: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    date: str = Field(min_length=1, description="The source's date as it gives it, e.g. '2024-08' or 'undated (c. 2022)'.")
+    confidence: Literal["high", "medium", "low"] | None = Field(
+        default=None, description="high: the city's own document says it directly; medium: press, indirect wording.")
+
+
+class _KeyText(_Model):
+    basis: Basis = "background_document"
+    source: KeySource | None = None
+    translations: dict[Language, str] = Field(
+        default_factory=dict, description="The text in other languages (paraphrases), by language code.")
+
+    @model_validator(mode="after")
+    def _public_documents_need_a_source(self) -> _KeyText:
+        if self.basis == "public_documents" and self.source is None:
+            raise ValueError("basis 'public_documents' needs a source (title, url, date)")
+        return self
+
+
+class KeyMeasure(_KeyText):
+    """The one key measure started or planned to reach the targets."""
+
+    title: str = ""
     description: str = ""
-    status: Literal["started", "planned"]
+    status: Literal["started", "planned"] | None = Field(default=None, description="null: not stated in the source.")
     themes: list[Theme] = Field(default_factory=list)
     indicators: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _title_or_description(self) -> KeyMeasure:
+        if not (self.title.strip() or self.description.strip()):
+            raise ValueError("a key measure needs a title or a description")
+        return self
 
-class KeyProblem(_Model):
+
+class KeyProblem(_KeyText):
     """The one key problem of the region in resource efficiency or sustainable development."""
 
     description: str = Field(min_length=1)
     themes: list[Theme] = Field(default_factory=list)
+
+
+class ResponsibleUnit(_KeyText):
+    """The unit or group responsible for the work (a role, never a person's name)."""
+
+    description: str = Field(min_length=1)
 
 
 class CityProfile(_Model):
@@ -263,6 +308,7 @@ class CityProfile(_Model):
         Discriminator(_which),
         BeforeValidator(_unknown_shorthand),
     ]
+    responsible_unit: ResponsibleUnit | None = None
 
     @property
     def people_known(self) -> bool:

@@ -453,6 +453,11 @@ def _check_targets(profile: CityProfile, ctx: CheckContext, out: _Collector) -> 
 
 
 def _check_key_sections(profile: CityProfile, ctx: CheckContext, out: _Collector) -> None:
+    for name in ("key_measure", "key_problem", "responsible_unit"):
+        source = getattr(getattr(profile, name), "source", None)
+        if source is not None and not _WEB_URL.match(source.url):
+            out.error((name, "source", "url"), f"source url {_short(source.url)} is not an http(s) web address",
+                      "give the http:// or https:// address of the source")
     if isinstance(profile.key_measure, KeyMeasure):
         for j, ind in enumerate(profile.key_measure.indicators):
             _check_indicator(ind, ("key_measure", "indicators", j), ctx, out)

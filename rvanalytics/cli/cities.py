@@ -92,6 +92,29 @@ def import_cmd(
     typer.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged ({result.layout} layout)", err=True)
 
 
+@cities_app.command("import-key-measures")
+def import_key_measures_cmd(
+    file: Annotated[Path, typer.Argument(help="The compiled table (city_key_measures.csv).", exists=True, dir_okay=False)],
+    profiles: Annotated[Path | None, typer.Option("--profiles", help="Profile folder (default: data/cities).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
+) -> None:
+    """Write key measures, key problems and responsible units from a compiled table into the profiles.
+
+    They are marked `basis: public_documents`: reports show them as what the city highlights in
+    its public documents (source, date), never as its background document.
+
+    Example: rvanalytics cities import-key-measures ../shared/data/city-key-measures/city_key_measures.csv
+    """
+    from rvanalytics.cities.key_measures import import_key_measures
+
+    result = import_key_measures(file, profiles, dry_run=dry_run)
+    for code, sections in result.sections.items():
+        typer.echo(f"{code}: {', '.join(sections)}{' (dry run)' if dry_run else ''}")
+    if result.skipped:
+        typer.echo(f"no profile for {', '.join(result.skipped)}: skipped (create one with `rvanalytics cities new`)")
+    typer.echo(f"{len(result.written)} profile(s) written")
+
+
 @cities_app.command("list")
 def list_cmd(
     paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: all of data/cities).")] = None,
