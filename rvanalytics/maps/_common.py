@@ -108,8 +108,8 @@ class Page:
         if title:
             leg.get_title().set_fontweight("bold")
 
-    def decorate(self, regions, lang: str, year, *, scale_bar: bool = True) -> None:
-        """North arrow, scale bar, Åland label and the attribution line."""
+    def decorate(self, regions, lang: str, year, *, scale_bar: bool = True, sources: Sequence[str] = ()) -> None:
+        """North arrow, scale bar, Åland label and the attribution line (``sources``: catalogue ids)."""
         st = self.style
         ax = self.ax
         layout.add_north_arrow(ax, xy=(0.06, 0.79), lang=lang, fontsize=st.small + 1)
@@ -117,10 +117,11 @@ class Page:
             layout.add_scale_bar(ax, xy=(0.03, 0.68), fraction=0.2, fontsize=st.small)
         layout.add_aland_label(ax, regions, lang, fontsize=st.small + 0.5)
         if self.frame is not None:
-            layout.add_attribution(self.fig, year, lang, fontsize=st.attribution)
+            layout.add_attribution(self.fig, year, lang, fontsize=st.attribution, sources=sources)
         else:
-            ax.text(0.0, -0.01, layout.attribution_text(year, lang), transform=ax.transAxes, ha="left", va="top",
-                    fontsize=st.attribution, color="#333333")
+            width = ax.get_position().width * self.fig.get_size_inches()[0]
+            ax.text(0.0, -0.01, _wrap(layout.attribution_text(year, lang, sources), width, st.attribution),
+                    transform=ax.transAxes, ha="left", va="top", fontsize=st.attribution, color="#333333")
 
     def inset(self, draw, bounds, lang: str):
         st = self.style

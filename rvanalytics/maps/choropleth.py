@@ -139,9 +139,11 @@ def classify(
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
             raise RvanalyticsError("scheme 'user_defined' needs upper class bounds, e.g. bins=[2, 4, 6]")
-        b = np.asarray(sorted(float(v) for v in bins), dtype=float)
-        if len(np.unique(b)) != len(b):
-            raise RvanalyticsError(f"bins {list(bins)} contain a bound twice")
+        b = np.asarray([float(v) for v in bins], dtype=float)
+        if not np.all(np.isfinite(b)) or np.any(np.diff(b) <= 0):
+            raise RvanalyticsError(
+                f"class bounds {[float(v) for v in bins]} must be finite and increase, e.g. {sorted(set(b[np.isfinite(b)]))}"
+            )
         if len(y) and y.max() > b[-1]:
             b = np.r_[b, np.inf]
         edges = np.r_[-np.inf, b]
@@ -371,6 +373,7 @@ def choropleth(
     digits: int | None = None,
     source_year: int | None = None,
     label_regions: bool | None = None,
+    sources: Sequence[str] = (),
 ) -> tuple[Figure, Axes]:
     """Map one indicator for municipalities or regions, classified, with a full legend.
 
@@ -418,6 +421,9 @@ def choropleth(
         the centre of its largest inscribed circle, on two lines or in a smaller
         font (or a short form, "Eg. Finland") where needed, just beside it where it
         fits nowhere; names never overlap. Åland is labelled separately.
+    sources : sequence of str
+        Catalogue ids of the data's sources (``rvanalytics/data/sources.yaml``);
+        the attribution line names them and the boundaries' source.
 
     Returns
     -------
@@ -490,7 +496,7 @@ def choropleth(
     level = text("municipalities" if municipal else "regions", lang)
     page.legend(_legend_handles(classes, counts, n_missing, lang, digits, n_missing > 0),
                 title=f"{unit} ({level})" if unit else level.capitalize())
-    page.decorate(g, lang, source_year or year)
+    page.decorate(g, lang, source_year or year, sources=[*layout.boundary_sources(g), *sources])
     return page.fig, ax
 
 
@@ -535,6 +541,7 @@ def small_multiples(
     digits: int | None = None,
     label_codes: Sequence[str] = (),
     indicator: str | None = None,
+    sources: Sequence[str] = (),
 ) -> tuple[Figure, np.ndarray]:
     """One indicator over several years, side by side, with one shared legend.
 
@@ -556,6 +563,8 @@ def small_multiples(
     indicator : str, optional
         Indicator id: without ``cmap`` its palette comes from :func:`indicator_palette`,
         as on every other map of the indicator.
+    sources : sequence of str
+        Catalogue ids of the data's sources, for the attribution line.
 
     Returns
     -------
@@ -654,7 +663,7 @@ def small_multiples(
                          ncol=2)
     leg.get_title().set_fontweight("bold")
     layout.add_attribution(fig, f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0], lang,
-                           fontsize=st.attribution)
+                           fontsize=st.attribution, sources=[*layout.boundary_sources(g), *sources])
     return fig, np.array(axes)
 
 
@@ -772,4 +781,5 @@ def indicator_map(
         title=meta["name"], year=year, lang=lang, ax=ax, size=size, inset=inset,
         regions=regions if level == "municipality" else None,
         label_codes=label_codes if level == "municipality" else (), label_regions=label_regions,
+        sources=sorted(rows["source"].dropna().astype(str).unique()) if "source" in rows else (),
     )

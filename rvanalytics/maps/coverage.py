@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -101,6 +101,7 @@ def coverage_map(
     inset: bool = True,
     n_regions: int | None = None,
     label_regions: bool = False,
+    sources: Sequence[str] = (),
 ) -> tuple[Figure, Axes]:
     """Map the cohort: its cities, the regions they cover and those they do not.
 
@@ -131,6 +132,9 @@ def coverage_map(
     label_regions : bool
         Also write the region names (small, grey italic) where they do not
         collide with the city labels.
+    sources : sequence of str
+        Catalogue ids of the population's source (``rvanalytics/data/sources.yaml``),
+        named in the attribution line with the boundaries' source.
 
     Returns
     -------
@@ -217,7 +221,7 @@ def coverage_map(
               label=f"{text('uncovered_region', lang)} ({n_reg - stats['regions_covered']})"),
     ]
     page.legend(handles)
-    page.decorate(regs, lang, year)
+    page.decorate(regs, lang, year, sources=[*layout.boundary_sources(munis), *sources])
     return page.fig, ax
 
 

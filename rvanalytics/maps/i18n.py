@@ -57,11 +57,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "capital_region": {"fi": "Helsingin seutu", "sv": "Helsingforsregionen", "en": "Helsinki region"},
     "aland": {"fi": "Ahvenanmaa", "sv": "Åland", "en": "Åland"},
     "north": {"fi": "P", "sv": "N", "en": "N"},
-    "attribution": {
-        "fi": "Lähteet: Tilastokeskus, Maanmittauslaitos, Syke — CC BY 4.0, tietovuosi {year}",
-        "sv": "Källor: Statistikcentralen, Lantmäteriverket, Syke — CC BY 4.0, dataår {year}",
-        "en": "Sources: Statistics Finland, National Land Survey of Finland, Syke — CC BY 4.0, data year {year}",
-    },
+    # the sources themselves come from rvanalytics/data/sources.yaml (catalogue.attribution)
+    "sources": {"fi": "Lähteet: {sources}", "sv": "Källor: {sources}", "en": "Sources: {sources}"},
+    "data_year": {"fi": "tietovuosi {year}", "sv": "dataår {year}", "en": "data year {year}"},
     "municipalities": {"fi": "kunnat", "sv": "kommuner", "en": "municipalities"},
     "regions": {"fi": "maakunnat", "sv": "landskap", "en": "regions"},
     "year_title": {"fi": "{title}, {year}", "sv": "{title}, {year}", "en": "{title}, {year}"},

@@ -44,7 +44,7 @@ from rvanalytics.exceptions import RvanalyticsError
 from rvanalytics.maps._common import check_gdf, names
 from rvanalytics.maps.choropleth import Classes, _level_key, classify, indicator_palette, values_by_code
 from rvanalytics.maps.i18n import check_lang, format_number, text
-from rvanalytics.maps.layout import attribution_text
+from rvanalytics.maps.layout import attribution_text, boundary_sources
 
 __all__ = ["LEAFLET_VERSION", "OfflineMap", "explore_map", "leaflet_assets", "to_html"]
 
@@ -166,6 +166,7 @@ def explore_map(
     simplify_m: float | None = 500.0,
     height: str | int = "100%",
     indicator: str | None = None,
+    sources: Sequence[str] = (),
 ) -> OfflineMap:
     """An interactive map of an indicator (or just the boundaries) that works offline.
 
@@ -196,6 +197,8 @@ def explore_map(
     indicator : str, optional
         Indicator id: without ``cmap`` its palette comes from
         :func:`~rvanalytics.maps.choropleth.indicator_palette`, as on the static maps.
+    sources : sequence of str
+        Catalogue ids of the data's sources, for the attribution in the legend.
 
     Returns
     -------
@@ -256,8 +259,9 @@ def explore_map(
         return {"fillColor": p["_color"], "color": "#333333", "weight": p["_weight"], "fillOpacity": 0.85}
 
     minx, miny, maxx, maxy = shown.to_crs(4326).total_bounds
+    credit = attribution_text(year, lang, [*boundary_sources(g), *sources])
     m = OfflineMap(location=((miny + maxy) / 2, (minx + maxx) / 2), tiles=tiles,
-                   attr=attribution_text(year, lang) if tiles else None, height=height, zoom_start=5,
+                   attr=credit if tiles else None, height=height, zoom_start=5,
                    zoom_snap=0.25)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     shown[["name", "code", *(["value", "class"] if values is not None else []), "_color", "_weight",
@@ -270,7 +274,7 @@ def explore_map(
         highlight_kwds={"fillOpacity": 0.6, "weight": 3},
         legend=False,
     )
-    _add_legend(m, title=legend_title, entries=entries, footer=attribution_text(year, lang))
+    _add_legend(m, title=legend_title, entries=entries, footer=credit)
     return m
 
 

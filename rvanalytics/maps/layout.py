@@ -18,6 +18,7 @@ from the back of the room (labels ≥ 12 pt on a slide).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from rvanalytics.atomic import atomic_path
-from rvanalytics.exceptions import RvanalyticsError
+from rvanalytics.exceptions import DataFileError, RvanalyticsError
 from rvanalytics.maps.i18n import text
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "Style",
     "add_aland_label",
     "add_attribution",
+    "attribution_text",
+    "boundary_sources",
     "add_inset",
     "add_north_arrow",
     "add_scale_bar",
@@ -139,7 +142,7 @@ def new_frame(size: str = "slide") -> Frame:
     check_size(size)
     fig = plt.figure(figsize=SIZES[size])
     if size == "slide":
-        ax = fig.add_axes((0.005, 0.045, 0.52, 0.945))
+        ax = fig.add_axes((0.005, 0.075, 0.52, 0.915))  # room below for a two-line attribution
         ax.set_anchor("W")
         side = fig.add_axes((0.53, 0.06, 0.46, 0.62))
         side.set_axis_off()
@@ -238,14 +241,47 @@ def add_north_arrow(ax: Axes, *, xy: tuple[float, float] = (0.06, 0.70), lang: s
             fontweight="bold", zorder=21, path_effects=[pe.withStroke(linewidth=3, foreground="white")])
 
 
-def attribution_text(year: int | str | None, lang: str = "fi") -> str:
-    """The localised attribution line with the data year (``"–"`` when unknown)."""
-    return text("attribution", lang, year=year if year is not None else "–")
+def boundary_sources(gdf) -> list[str]:
+    """Catalogue ids of the source of boundaries ``gdf`` (from their division year; [] when unknown)."""
+    from rvanalytics.store import BOUNDARY_PLAN
+
+    if gdf is None or "year" not in gdf or gdf["year"].dropna().empty:
+        return []
+    plan = BOUNDARY_PLAN.get(int(gdf["year"].dropna().iloc[0]))
+    while plan is not None and plan[0] == "derived":  # dissolved from an earlier year's file
+        plan = BOUNDARY_PLAN.get(int(plan[1]))
+    return [plan[1]] if plan is not None else []
 
 
-def add_attribution(fig: Figure, year: int | str | None, lang: str = "fi", *, fontsize: float = 9) -> None:
-    """Write the attribution line (sources, licence, data year) at the bottom of ``fig``."""
-    fig.text(0.01, 0.012, attribution_text(year, lang), ha="left", va="bottom", fontsize=fontsize, color="#333333")
+def attribution_text(year: int | str | None, lang: str = "fi", sources: Sequence[str] = ()) -> str:
+    """The localised attribution line: the sources' attributions and the data year.
+
+    ``sources`` are ids of ``rvanalytics/data/sources.yaml`` (their ``attribution`` in
+    ``lang``, via :func:`rvanalytics.catalogue.attribution`); a source the catalogue does
+    not know (a user's own table) is named as given.
+
+    Examples
+    --------
+    >>> attribution_text(2022, "en", ["nls_kuntajako_4500k"])
+    'Sources: © National Land Survey of Finland, administrative areas 1:4,500,000, CC BY 4.0 — data year 2022'
+    """
+    from rvanalytics.catalogue import attribution, sources as catalogue
+
+    known = catalogue()
+    ids = list(dict.fromkeys(str(s) for s in sources if s is not None and str(s)))
+    parts = [attribution([s for s in ids if s in known], lang)] if any(s in known for s in ids) else []
+    parts += [s for s in ids if s not in known]
+    data_year = text("data_year", lang, year=year if year is not None else "–")
+    return f"{text('sources', lang, sources='; '.join(parts))} — {data_year}" if parts else data_year.capitalize()
+
+
+def add_attribution(fig: Figure, year: int | str | None, lang: str = "fi", *, fontsize: float = 9,
+                    sources: Sequence[str] = ()) -> None:
+    """Write the attribution line (sources, licences, data year) at the bottom of ``fig``, wrapped to its width."""
+    from rvanalytics.maps._common import _wrap
+
+    line = _wrap(attribution_text(year, lang, sources), 0.97 * fig.get_size_inches()[0], fontsize)
+    fig.text(0.01, 0.008, line, ha="left", va="bottom", fontsize=fontsize, color="#333333", linespacing=1.15)
 
 
 def add_aland_label(ax: Axes, regions, lang: str = "fi", *, fontsize: float = 10) -> None:
@@ -639,16 +675,43 @@ def _overlap_area(a: Bbox, b: Bbox) -> float:
 
 # ------------------------------------------------------------------ export
 
-_FORMATS = {".png", ".svg", ".pdf"}
+_FORMATS = (".png", ".svg", ".pdf")
+#: PNG resolution limits: below 200 dpi a projected map is blurred; 1200 dpi is already
+#: 16 000 × 9 000 pixels for a slide.
+DPI_RANGE = (200, 1200)
 
 
-def check_format(path: str | Path) -> Path:
-    """Return ``path`` if its suffix is a map format (.png, .svg, .pdf), else raise."""
+def check_format(path: str | Path, formats: Sequence[str] = _FORMATS) -> Path:
+    """Return ``path`` if it can be written as a map file, else raise :class:`DataFileError`.
+
+    Checks, before any work is done: the suffix is one of ``formats``; the path is not an
+    existing folder; no file is in the way of its folder; the folder (or the nearest one
+    that exists) may be written to; an existing file is writable.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
-        raise RvanalyticsError(f"{path}: cannot save a map as {suffix or 'a file without suffix'}; use .png, .svg or .pdf")
+    if path.is_dir():
+        raise DataFileError(path, "is an existing folder, not a file", f"give a file name inside it, e.g. {path / ('map' + formats[0])}")
+    if suffix not in formats:
+        raise DataFileError(path, f"cannot save a map as {suffix or 'a file without suffix'}",
+                            "end the file name in " + ", ".join(formats))
+    existing = next((p for p in path.parents if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise DataFileError(path, f"{existing} is a file, so the folder cannot be made",
+                            f"give a path that does not go through the file {existing.name!r}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise DataFileError(path, f"no permission to write in {existing}", "give a folder you can write to")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DataFileError(path, "the file exists and is read-only", "give another file name or make it writable")
     return path
+
+
+def check_dpi(dpi: int) -> int:
+    """Return ``dpi`` if it is a usable PNG resolution (:data:`DPI_RANGE`), else raise."""
+    lo, hi = DPI_RANGE
+    if not lo <= int(dpi) <= hi:
+        raise RvanalyticsError(f"a PNG map needs {lo}–{hi} dpi, not {dpi}; 200 suits slides, 300 print")
+    return int(dpi)
 
 
 def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int = 200) -> Path:
@@ -664,7 +727,7 @@ def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int
         the size they were drawn with (``size=`` of the map function), so pass
         the same size here or leave it out.
     dpi : int
-        Resolution of PNG output; values below 200 are raised to 200.
+        Resolution of PNG output, 200–1200 (others raise).
 
     Returns
     -------
@@ -677,7 +740,7 @@ def save_map(fig: Figure, path: str | Path, size: str | None = None, *, dpi: int
         fig.set_size_inches(*SIZES[check_size(size)])
     kwargs: dict[str, object] = {"format": suffix[1:], "facecolor": "white"}
     if suffix == ".png":
-        kwargs["dpi"] = max(int(dpi), 200)
+        kwargs["dpi"] = check_dpi(dpi)
     if suffix == ".svg":
         kwargs["metadata"] = {"Date": None}
     if suffix == ".pdf":
