@@ -551,7 +551,9 @@ def panel_status(panel: pd.DataFrame) -> pd.DataFrame:
 def _detect_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
-        return "user_table"
+        from rvanalytics.readers.syke_tables import syke_layout
+
+        return syke_layout(path) or "user_table"
     text, _ = read_text(path)
     head = text[:4000]
     if suffix == ".json" or head.lstrip().startswith(("{", "[")):
@@ -602,13 +604,24 @@ def inspect_indicator_file(path: str | Path, year: int | None = None) -> dict[st
     """
     from rvanalytics import readers
     from rvanalytics.pxweb import jsonstat_to_panel, parse_jsonstat2, parse_metadata
+    from rvanalytics.readers.generic import indicator_summary
 
     path = Path(path)
     kind = _detect_kind(path)
     flags = Flags()
     extra: dict[str, Any] = {}
     rows: pd.DataFrame
-    if kind == "alas_municipality":
+    if kind in ("syke_stacked", "syke_area"):
+        from rvanalytics.readers.syke_tables import read_syke_area_workbook, read_syke_stacked_workbook
+
+        table = (read_syke_stacked_workbook if kind == "syke_stacked" else read_syke_area_workbook)(path)
+        rows = table.values.rename(columns={"area": "code", "item": "indicator"}).assign(
+            level="municipality" if kind == "syke_stacked" else "area", unit="", status="")
+        for f in table.flags:
+            flags.add(path, f["row"], f"{f['area']} {f['year']}: {f['reason']}", "per_capita")
+        extra |= {"method": f"{table.method_label} ({table.method})", "label language": table.language,
+                  "sheet": table.sheet, "areas": int(table.values["area"].nunique())}
+    elif kind == "alas_municipality":
         rows = readers.alas_municipality_indicators(readers.read_alas_municipality_csv(path), path, flags)
     elif kind == "alas_road_transport":
         table = readers.read_road_transport_csv(path, flags=flags)
@@ -675,6 +688,7 @@ def inspect_indicator_file(path: str | Path, year: int | None = None) -> dict[st
         "markers": {str(k): int(v) for k, v in markers.items()},
         "flagged_rows": len(flags),
         "flags": [f"row {r['row']}: {r['reason']}" for r in flags.rows],
+        "per indicator": indicator_summary(rows),
     }
     report.update(extra)
     return report

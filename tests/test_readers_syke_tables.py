@@ -255,3 +255,19 @@ def test_comparison_uses_one_release_for_every_level(build, stacked):
     source = stacked.wide().set_index(["area", "year"]).loc[("Joensuu", 2022)]
     assert np.isclose(joensuu["value"].item(), source["total"] * 1000 / source["population"])
     assert abs(joensuu["value"].item() - source["per_capita"]) <= 0.05 + 0.05 * 1000 / source["population"]
+
+
+def test_data_inspect_reads_syke_tables(recorded_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from rvanalytics.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["data", "inspect", str(recorded_dir / STACKED)])
+    assert result.exit_code == 0, result.output
+    assert "kind: syke_stacked" in result.output and "method: Hinku calculation without emission credits (hinku)" \
+        in result.output
+    assert "total: 1121 rows, 59 areas, years 1990–2022" in result.output
+    edited = _edit(recorded_dir / f"{REGIONS}/Kainuu.xlsx", tmp_path / "pc.xlsx", "B19", "12,0")
+    result = runner.invoke(app, ["data", "inspect", str(edited)])
+    assert "flagged_rows: 1" in result.output and "per resident 12.0 t differs" in result.output

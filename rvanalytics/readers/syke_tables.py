@@ -41,6 +41,7 @@ __all__ = [
     "read_syke_area_workbook",
     "read_syke_stacked_workbook",
     "read_syke_summary_workbook",
+    "syke_layout",
 ]
 
 _SECTOR_SLUGS = tuple(HINKU_SECTORS.values())
@@ -457,3 +458,28 @@ def read_syke_summary_workbook(path: str | Path) -> pd.DataFrame:
         wb.close()
     frame = pd.DataFrame(out, columns=["area", "year", "item", "method", "value"])
     return frame.drop_duplicates(["area", "year", "item"], keep="first").reset_index(drop=True)
+
+
+def syke_layout(path: str | Path) -> str | None:
+    """``"syke_stacked"``, ``"syke_area"`` or None: which Syke table layout a workbook has, from its first rows."""
+    path = Path(path)
+    try:
+        _, rows = _rows(path)
+    except DataFileError:
+        return None
+    for cells in rows[:30]:
+        first = str(cells[0]).strip().casefold() if cells and cells[0] is not None else ""
+        if first == "city" and len(cells) > 2 and _METHOD_RE.search(str(cells[2] or "")):
+            return "syke_stacked"
+        if _METHOD_RE.search(first) or first == "khk-päästöt":
+            return "syke_area"
+    names = [ws.casefold() for ws in _sheet_names(path)]
+    return "syke_area" if "khk-päästöt" in names else None
+
+
+def _sheet_names(path: Path) -> list[str]:
+    wb = _workbook(path)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
