@@ -141,8 +141,17 @@ def _register_all() -> None:
 _register_all()
 
 
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      file: Any = None, line: str | None = None) -> None:
+    """Warnings of the command line as one line (``warning: …``), without Python's source line."""
+    print(f"warning: {message}", file=file or sys.stderr)
+
+
 def main() -> None:
     """Console entry point: run the app and turn package errors into one-line messages."""
+    import warnings
+
+    warnings.showwarning = _one_line_warning
     try:
         app()
     except CliError:  # already printed by the group
