@@ -41,6 +41,7 @@ _LAZY: dict[str, str] = {
     "get_source": "rvanalytics.catalogue",
     "load_cities": "rvanalytics.cities",
     "validate_profiles": "rvanalytics.cities",
+    "load_cohort": "rvanalytics.cohort",
     "select_cohort": "rvanalytics.cohort",
     "fetch": "rvanalytics.download",
     "get_indicator": "rvanalytics.indicators",
@@ -68,7 +69,7 @@ _LAZY: dict[str, str] = {
     "store_summary": "rvanalytics.store",
     "RESOURCE_WISDOM_THEMES": "rvanalytics.themes",
 }
-_LAZY_MODULES = ("metrics", "report")
+_LAZY_MODULES = ("assess", "metrics", "report")
 
 __all__ = [
     "RESOURCE_WISDOM_THEMES",
@@ -80,6 +81,7 @@ __all__ = [
     "SourceUnavailableError",
     "StoreError",
     "__version__",
+    "assess",
     "attribution",
     "build_panel",
     "build_store",
@@ -94,6 +96,7 @@ __all__ = [
     "indicator_catalogue",
     "indicator_map",
     "load_cities",
+    "load_cohort",
     "load_key",
     "load_municipalities",
     "load_panel",
