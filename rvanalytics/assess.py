@@ -30,7 +30,9 @@ import pandas as pd
 
 from rvanalytics.exceptions import RvanalyticsError, StoreError
 
-__all__ = ["CITY_INDICATORS", "Assessment", "assess", "public_facts_rows", "select_cities", "write_assessment"]
+__all__ = [
+    "CITY_INDICATORS", "Assessment", "assess", "city_targets", "public_facts_rows", "select_cities", "write_assessment",
+]
 
 #: Indicators reported per city when they are in the panel.
 CITY_INDICATORS: tuple[str, ...] = (
@@ -127,6 +129,58 @@ def public_facts_rows(codes: list[str], key: pd.DataFrame, columns: tuple[str, .
     return out
 
 
+def city_targets(
+    codes: list[str], own: pd.DataFrame, names: dict[str, str] | None = None, *, network: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The targets to assess for ``codes``: their own, then the FISU network's for members.
+
+    Parameters
+    ----------
+    codes : list of str
+        Municipality codes; a code without own targets (no profile) may still be a FISU member.
+    own : DataFrame
+        Targets of the city profiles (:attr:`rvanalytics.cities.Cities.targets`); rows of other
+        cities are left out.
+    names : dict, optional
+        Code -> name for ``city_name`` of the network's rows (default: the FISU table's names).
+    network : bool
+        Add the network's common targets (``origin = "network"``) for member cities.
+
+    Returns
+    -------
+    targets : DataFrame
+        The Targets DataFrame with ``origin`` ("city" or "network"), own targets first.
+    members : DataFrame
+        FISU members among ``codes``: ``code, name_fi, joined, relation, source_url, source_date``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t, m = city_targets(["061"], pd.DataFrame(columns=["city_code", "target_id"]))
+    >>> m[["code", "joined", "relation"]].to_dict("records")
+    [{'code': '061', 'joined': 2015, 'relation': 'fisu_founding_member'}]
+    >>> sorted(set(t["origin"])), "fisu-ghg-2030" in set(t["target_id"])
+    (['network'], True)
+    """
+    targets = own[own["city_code"].isin(codes)].assign(origin="city")
+    members = pd.DataFrame(columns=["code", "name_fi", "joined", "relation", "source_url", "source_date"])
+    if not network:
+        return targets, members
+    from rvanalytics.network import fisu_members, network_targets, read_fisu_network, read_fisu_targets
+
+    members = fisu_members(read_fisu_network())
+    members = members[members["code"].isin(codes)].reset_index(drop=True)
+    extra = network_targets(members, read_fisu_targets())
+    if not extra.empty:
+        if names:
+            extra["city_name"] = extra["city_code"].map(names).fillna(extra["city_name"])
+        if targets.empty:  # concatenating an empty frame would make every column of the result object
+            targets = extra.reindex(columns=list(dict.fromkeys([*targets.columns, *extra.columns])))
+        else:
+            targets = pd.concat([targets, extra], ignore_index=True)
+    return targets, members
+
+
 def assess(
     codes: list[str] | None = None,
     *,
@@ -197,24 +251,8 @@ def assess(
     else:
         chosen = select_cities(list(codes or []), profiles.cities)
     th = thresholds or TrackingThresholds()
-    own = profiles.targets[profiles.targets["city_code"].isin(chosen)].assign(origin="city")
-    members = pd.DataFrame(columns=["code", "name_fi", "joined", "relation", "source_url", "source_date"])
-    targets = own
-    if network:
-        from rvanalytics.network import (
-            fisu_members,
-            network_targets,
-            read_fisu_network,
-            read_fisu_targets,
-        )
-
-        members = fisu_members(read_fisu_network())
-        members = members[members["code"].isin(chosen)].reset_index(drop=True)
-        extra = network_targets(members, read_fisu_targets())
-        if not extra.empty:
-            names = dict(zip(cities["code"], cities["name_fi"]))
-            extra["city_name"] = extra["city_code"].map(names).fillna(extra["city_name"])
-            targets = pd.concat([own, extra], ignore_index=True)
+    targets, members = city_targets(chosen, profiles.targets, dict(zip(cities["code"], cities["name_fi"])),
+                                    network=network)
     tracked = track_targets(targets, panel, th)
     catalogue = indicator_catalogue()
     munis = municipality_attributes(key, panel)

@@ -285,3 +285,45 @@ def test_gallery_population_carries_its_year(tmp_path: Path, shown: list[str]) -
     assert s.metrics["population_year"] == 2020
     assert s.metrics["population_text"].endswith("as. (2020)")
     assert s.metrics["population_text"].replace("\u202f", " ").startswith("10 100")
+
+
+def _member_story(tmp_path: Path, lang: str) -> CityStory:
+    """City 999 without a profile, a FISU member (hand-made membership, the recorded network targets)."""
+    from rvanalytics.network import network_targets, read_fisu_targets
+
+    members = pd.DataFrame([{"code": "999", "name_fi": "Testilä", "joined": 2016, "relation": "fisu_member",
+                             "source_url": "https://www.example.org/news", "source_date": "early 2016 news item"}])
+    data = CityData(code="999", division_year=2026, key=_key(), panel=_panel(), panel_all=_panel(),
+                    catalogue=indicator_catalogue(), profile=None,
+                    targets=network_targets(members, read_fisu_targets()),
+                    membership=members.iloc[0].to_dict())
+    return CityStory(data=data, lang=lang, out_dir=tmp_path)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_member_without_profile_is_built_from_public_facts_only(
+    tmp_path: Path, shown: list[str], lang: str
+) -> None:
+    s = _member_story(tmp_path, lang)
+    for section in (s.summary, s.who, s.targets_section, s.key_sections):
+        section()
+    page = "\n".join(shown)
+    words = {"fi": ("ei ole profiilia", "ei tiedossa", "jäsen vuodesta 2016", " (englanniksi)"),
+             "sv": ("ingen profil", "okänt", "medlem sedan 2016", " (på engelska)"),
+             "en": ("no profile", "unknown", "member since 2016", "")}[lang]
+    no_profile, unknown, member, tag = words
+    assert 'class="notice info public-facts"' in page and no_profile in page
+    # people, the city's own targets and the key sections are marked unknown, one line each
+    assert page.count(f"</strong> {unknown}: ") >= 3
+    assert f"{member}; " in page and 'href="https://www.example.org/news">example.org</a>' in page
+    assert f"(early 2016 news item{tag})" in page  # the table's words, marked when not the report's language
+    # the network's targets with their statuses; nothing of the city's own invented
+    assert s.metrics["profile"] == "public facts only" and s.metrics["fisu"]["joined"] == 2016
+    assert {t["origin"] for t in s.metrics["targets"]} == {"network"} and len(s.metrics["targets"]) == 5
+    assert all(t["status_text"] for t in s.metrics["targets"])
+    assert {"fi": "Verkoston yhteiset tavoitteet", "sv": "Nätverkets gemensamma mål",
+            "en": "Common targets of the network"}[lang] in page
+    if lang != "en":  # the network's title and note in the report's language, no English of our own
+        for english in ("FISU network common target", "Network target for every", "measured with"):
+            assert english not in page
+    assert "Public Person" not in page and "Bikes" not in page

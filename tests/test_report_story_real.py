@@ -62,3 +62,28 @@ def test_targets_and_sectors_in_every_language(joensuu, lang: str) -> None:
     # stack order: largest sector of the latest year at the bottom
     last = sectors.table.iloc[-1]
     assert list(last.values) == sorted(last.values, reverse=True)
+
+
+@pytest.mark.parametrize(("code", "has_hinku"), [("061", True), ("139", False)])
+def test_fisu_member_without_profile_on_recorded_data(store: Path, code: str, has_hinku: bool) -> None:
+    """Forssa and Ii have no profile: FISU membership and the network's targets from the FISU table, as
+    ``rvanalytics metrics --cohort fisu`` assesses them; nothing of the city's own."""
+    from rvanalytics.assess import assess
+    from rvanalytics.network import fisu_members, read_fisu_network
+
+    data = load_city_data(code, store=store)
+    assert data.profile is None
+    member = fisu_members(read_fisu_network()).set_index("code").loc[code]
+    assert data.membership["joined"] == member["joined"] and data.membership["source_url"] == member["source_url"]
+    facts = F.target_facts(data, "sv")
+    assert facts and {f.origin for f in facts} == {"network"}
+    cli = assess(cohort="fisu", store=store).targets
+    cli = cli[cli["city_code"] == code].set_index("target_id")
+    assert [f.target_id for f in facts] == list(cli.index)
+    for f in facts:
+        expected = cli.at[f.target_id, "status"]
+        assert f.status == (expected if isinstance(expected, str) and expected else None)
+    ghg = next(f for f in facts if f.target_id == "fisu-ghg-2030")
+    assert (ghg.status is not None) == has_hinku  # Ii has no Hinku data: said, not guessed
+    city = F.city_facts(data, F.peer_metrics(data), "sv")
+    assert not city.has_profile and not city.people_known and city.people == []

@@ -129,8 +129,12 @@ class CityStory:
     def summary(self) -> None:
         """How the city stands, in a few lines: targets and statuses, key figures, strongest trend."""
         facts = F.summary_facts(self.targets, self.peers, self.city, self.comparison, self.data, self.lang)
-        _html(H.summary(facts, self.lang))
+        notice = "" if self.city.has_profile else H.public_facts_notice(self.city, self.lang)
+        _html(notice + H.summary(facts, self.lang))
         self.metrics["summary"] = asdict(facts)
+        self.metrics["profile"] = "profile" if self.city.has_profile else "public facts only"
+        if self.data.membership:
+            self.metrics["fisu"] = dict(self.data.membership)
 
     def who(self) -> None:
         """Population, region, size class, municipality group, and the published people."""
@@ -152,15 +156,15 @@ class CityStory:
              "basis": f.basis, "explanation": f.explanation}
             for f in self.targets
         ]
-        if self.data.profile is None:
-            _html(H.empty_section(self.t("targets"), self.t("no_profile", code=self.data.code)))
-            return
+        unknown = self.t("unknown_because", reason=self.t("no_profile", code=self.data.code))
         if not self.targets:
-            _html(H.empty_section(self.t("targets"), self.t("no_targets")))
+            _html(H.empty_section(self.t("targets"), unknown if self.data.profile is None else self.t("no_targets")))
             return
         lead = H.heading(self.t("targets"))  # shown with the first card: a heading never ends a page
         own = [f for f in self.targets if f.origin != "network"]
         network = [f for f in self.targets if f.origin == "network"]
+        if self.data.profile is None:  # the network's targets are known, the city's own are not
+            lead += H.empty_section(self.t("city_targets"), unknown)
         for block, title in ((own, "city_targets"), (network, "network_targets")):
             if network and block:  # two blocks: say which is which
                 lead += H.heading(self.t(title), 3) + (H.network_source(block, self.lang) if block is network else "")
@@ -247,7 +251,7 @@ class CityStory:
 
         if self.data.profile is None:
             reason = self.t("no_profile", code=self.data.code)
-            _html(H.empty_section(self.t("key"), reason))
+            _html(H.empty_section(self.t("key"), self.t("unknown_because", reason=reason)))
             for which in ("key_measure", "key_problem"):
                 self.metrics[which] = {"known": False, "unknown_reason": reason}
             return

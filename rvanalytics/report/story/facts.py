@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,7 @@ class CityFacts:
     population_year: int | None
     size_class: str | None
     has_profile: bool
+    membership: dict[str, Any] | None = None  # FISU membership (joined, relation, source_url, source_date)
     people_known: bool = False
     n_people: int = 0
     people: list[dict[str, Any]] = field(default_factory=list)
@@ -107,6 +109,7 @@ class TargetFact:
     quote_kind: str | None = None
     comparability_note: str | None = None
     text_language: str | None = None
+    note_language: str | None = None  # of comparability_note when not text_language (our own words: the report's)
     target_year: int | None = None
     latest_year: int | None = None
     series: Series | None = None
@@ -174,10 +177,12 @@ class SummaryFacts:
 
     n_targets: int
     n_assessed: int
-    status_counts: list[tuple[str, int]]
-    figures: list[tuple[str, float, str, int]]  # (name, value, unit, year)
-    strongest_trend: tuple[str, float, int, int] | None  # (name, %/yr, first year, last year)
-    rank: tuple[str, int, int] | None  # (name, rank, n with data)
+    n_network: int = 0  # of n_targets, the network's common targets
+    has_profile: bool = True
+    status_counts: list[tuple[str, int]] = field(default_factory=list)
+    figures: list[tuple[str, float, str, int]] = field(default_factory=list)  # (name, value, unit, year)
+    strongest_trend: tuple[str, float, int, int] | None = None  # (name, %/yr, first year, last year)
+    rank: tuple[str, int, int] | None = None  # (name, rank, n with data)
 
 
 @dataclass
@@ -294,6 +299,7 @@ def city_facts(data: CityData, peers: PeerMetrics, lang: str) -> CityFacts:
         population_year=latest[0] if latest else None,
         size_class=size if isinstance(size, str) else None,
         has_profile=data.profile is not None,
+        membership=data.membership,
     )
     if data.profile is not None:
         facts.people_known = bool(data.profile.people_known)
@@ -352,6 +358,45 @@ def _basis(row: dict[str, Any], lang: str) -> str | None:
     return None
 
 
+_NETWORK_NOTE = re.compile(r"^Network target for every FISU member, measured with: (.*?)\.?$", re.S)
+
+
+_NETWORK_TITLE = re.compile(r"^FISU network common target \((.*)\)$")
+_PLAIN_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+
+
+def _network_title(title: str | None, lang: str) -> str | None:
+    """"FISU network common target (2022-08-29)" of :func:`rvanalytics.network.network_targets` in ``lang``."""
+    m = _NETWORK_TITLE.match(title or "")
+    if not m:
+        return title
+    date = m.group(1).strip()
+    if date == "undated":
+        date = t(lang, "undated")
+    elif not _PLAIN_DATE.match(date) and lang != "en":  # the table's own words
+        date += f", {t(lang, 'in_language', language=t(lang, 'lang_en'))}"
+    return t(lang, "network_source_title", date=date)
+
+
+def _network_note(fact: TargetFact, lang: str) -> tuple[str | None, str | None]:
+    """The note of a network target in the report language: our words, the network's hint marked as English.
+
+    :func:`rvanalytics.network.network_targets` writes the note in English around the network's own
+    description of the indicator; the indicator's name comes from the catalogue in ``lang``.
+    """
+    ours = (t(lang, "network_note", indicator=fact.indicator_name) if fact.indicator_name
+            else t(lang, "network_note_plain"))
+    note = fact.comparability_note or ""
+    m = _NETWORK_NOTE.match(note)
+    if note and not m:  # another wording: keep it, marked as the text's language
+        return note, fact.text_language
+    if m and m.group(1).strip():
+        hint = m.group(1).strip()
+        tag = "" if lang == "en" else f" ({t(lang, 'in_language', language=t(lang, 'lang_en'))})"
+        ours += f" {t(lang, 'network_hint')}{tag}: {hint}."
+    return ours, lang
+
+
 def target_facts(data: CityData, lang: str) -> list[TargetFact]:
     """The city's targets (profile order, then network targets), tracked by :func:`rvanalytics.metrics.track_targets`."""
     from rvanalytics.metrics import target_trajectories, track_targets
@@ -368,9 +413,12 @@ def target_facts(data: CityData, lang: str) -> list[TargetFact]:
     out = []
     for row in tracked.to_dict("records"):
         src = profile_rows.get(row["target_id"], {})
-        # the profile's own words (baseline year as stated, source, quote) win over tracked values;
-        # a network target is not the city's: its words are the network's
-        merged = _present(row) if row.get("origin") == "network" else {**_present(row), **_present(src)}
+        # the profile's own words (baseline year as stated, source, quote) win over tracked values; a
+        # network target is not the city's: tracked values first, its words from the FISU table's rows
+        if row.get("origin") == "network":
+            merged = {**_present(src), **_present(row)}
+        else:
+            merged = {**_present(row), **_present(src)}
         status = _text(row.get("status"))
         indicator = _text(row.get("indicator"))
         unit = unit_text(row.get("unit"), lang)
@@ -396,9 +444,13 @@ def target_facts(data: CityData, lang: str) -> list[TargetFact]:
             quote_kind=_text(merged.get("source_quote_kind")),
             comparability_note=_text(merged.get("comparability_note")),
             text_language=_text(merged.get("text_language")),
+            note_language=None,
             target_year=_int(row.get("target_year")),
             latest_year=_int(row.get("latest_year")),
         )
+        if fact.origin == "network":
+            fact.comparability_note, fact.note_language = _network_note(fact, lang)
+            fact.source_title = _network_title(fact.source_title, lang)
         if indicator:
             rows = series_rows(data.panel, indicator, data.code)
             if len(rows):
@@ -613,6 +665,8 @@ def summary_facts(targets: list[TargetFact], peers: PeerMetrics, city: CityFacts
     return SummaryFacts(
         n_targets=len(targets),
         n_assessed=sum(1 for f in targets if f.status),
+        n_network=sum(1 for f in targets if f.origin == "network"),
+        has_profile=city.has_profile,
         status_counts=sorted(counts.items(), key=lambda kv: -kv[1]),
         figures=figures,
         strongest_trend=strongest,

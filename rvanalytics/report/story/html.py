@@ -7,7 +7,9 @@ of :mod:`~rvanalytics.report.story.texts` are escaped too. An empty section is o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from rvanalytics.report.story.facts import (
     CityFacts,
@@ -28,8 +30,10 @@ __all__ = [
     "heading",
     "html_table",
     "key_section",
+    "membership",
     "missing",
     "people",
+    "public_facts_notice",
     "sources_section",
     "summary",
     "target_card",
@@ -104,9 +108,15 @@ def header(city: CityFacts, date: str, lang: str) -> str:
 def summary(facts: SummaryFacts, lang: str) -> str:
     """The few lines on top: targets and statuses, key figures with year, the strongest trend."""
     lines = []
-    if facts.n_targets:
-        chips = ", ".join(f"{n} {words}" for words, n in facts.status_counts) or t(lang, "status_unavailable")
-        lines.append(t(lang, "summary_targets", n=facts.n_targets, assessed=facts.n_assessed, statuses=chips))
+    chips = ", ".join(f"{n} {words}" for words, n in facts.status_counts) or t(lang, "status_unavailable")
+    if not facts.has_profile:  # only the network's targets can be known
+        lines.append(t(lang, "summary_network_only", n=facts.n_targets, assessed=facts.n_assessed, statuses=chips)
+                     if facts.n_targets else t(lang, "summary_no_profile"))
+    elif facts.n_targets:
+        split = (t(lang, "summary_split", own=facts.n_targets - facts.n_network, network=facts.n_network)
+                 if facts.n_network else "")
+        lines.append(t(lang, "summary_targets", n=f"{facts.n_targets}{split}", assessed=facts.n_assessed,
+                       statuses=chips))
     else:
         lines.append(t(lang, "summary_no_targets"))
     if facts.figures:
@@ -123,20 +133,51 @@ def summary(facts: SummaryFacts, lang: str) -> str:
     return f'<section class="summary-box">{heading(t(lang, "summary"))}<ul>{items}</ul></section>'
 
 
+def public_facts_notice(city: CityFacts, lang: str) -> str:
+    """For a city without a profile: what the page is built from, and what is unknown."""
+    parts = ([t(lang, "public_facts_fisu")] if city.membership else []) + [t(lang, "public_facts_data")]
+    text = t(lang, "public_facts", code=city.code, parts=", ".join(parts))
+    return f'<section class="notice info public-facts"><p>{esc(text)}</p></section>'
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+
+
+def membership(city: CityFacts, lang: str) -> str:
+    """The city's FISU membership with its source and date ("" for a city that is not a member)."""
+    m = city.membership
+    if not m:
+        return ""
+    relation = str(m.get("relation") or "")
+    words = t(lang, relation) if relation in ("fisu_founding_member", "fisu_member", "fisu_member_listed") else relation
+    if m.get("joined") is not None:
+        words += " " + t(lang, "fisu_since", year=int(m["joined"]))
+    source = ""
+    url, date = m.get("source_url"), m.get("source_date")
+    if url:
+        host = urlsplit(str(url)).netloc.removeprefix("www.") or str(url)
+        source = f'<a href="{esc(url)}">{esc(host)}</a>'
+    if date:  # a plain date as it is; a described date is the table's English words, marked
+        tag = "" if _DATE.match(str(date)) or lang == "en" else language_tag("en", lang)
+        source += f" ({esc(date)}{esc(tag)})" if source else f"{esc(date)}{esc(tag)}"
+    source = f"; {esc(t(lang, 'fisu_source'))}: {source}" if source else ""
+    return f'<p class="membership"><strong>{esc(t(lang, "fisu"))}:</strong> {esc(words)}{source}</p>'
+
+
 def who_table(city: CityFacts, lang: str) -> str:
     """Population (with its year), region, size class and municipality group."""
     none = t(lang, "no_data")
     pop = f"{fmt(city.population, lang, 0)} ({city.population_year})" if city.population is not None else none
     rows = [[t(lang, "population"), pop], [t(lang, "region"), city.region_name or none],
             [t(lang, "size_class"), city.size_class or none], [t(lang, "group"), city.group or none]]
-    return heading(t(lang, "who")) + html_table(rows, None)
+    return heading(t(lang, "who")) + html_table(rows, None) + membership(city, lang)
 
 
 def people(city: CityFacts, lang: str) -> str:
     """The people and their roles, names only where the profile allows publishing them."""
     title = t(lang, "people")
     if not city.has_profile:
-        return empty_section(title, t(lang, "no_profile", code=city.code))
+        return empty_section(title, t(lang, "unknown_because", reason=t(lang, "no_profile", code=city.code)))
     if not city.people_known:
         return empty_section(title, t(lang, "people_unknown"))
     if not city.people:
@@ -176,7 +217,7 @@ def target_card(fact: TargetFact, lang: str, figure: str = "") -> str:
         sign = "+" if fact.change_since_baseline_pct > 0 else ""
         facts_list.append(t(lang, "change_since_baseline", year=fact.baseline_year, pct=sign + pct))
     meta = "".join(f"<li>{esc(x)}</li>" for x in facts_list)
-    tag = esc(language_tag(fact.text_language, lang))
+    tag = esc(language_tag(fact.note_language or fact.text_language, lang))
     parts = [
         f'<article class="target-card">{heading(fact.label, 3)}',
         f'<p class="status-line"><strong>{esc(t(lang, "status"))}:</strong> {chip} {esc(fact.explanation or "")}</p>',

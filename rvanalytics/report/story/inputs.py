@@ -43,7 +43,11 @@ class CityData:
         The city's profile; None when the city has none (a data gap, said in the report).
     targets : DataFrame or None
         The profile's targets (``origin = "city"``) and, for a FISU member, the network's
-        common targets (``origin = "network"``), as :func:`rvanalytics.assess.assess` builds them.
+        common targets (``origin = "network"``), from :func:`rvanalytics.assess.city_targets`
+        as ``rvanalytics metrics`` builds them (a member without a profile has the network's only).
+    membership : dict or None
+        The city's FISU membership (``joined``, ``relation``, ``source_url``, ``source_date``;
+        :func:`rvanalytics.network.fisu_members`), None when it is not a member.
     manifest_sources : list of dict
         ``sources`` of the store manifest (id, vintage, licence …).
     store : path or None
@@ -58,6 +62,7 @@ class CityData:
     catalogue: pd.DataFrame
     profile: Any = None
     targets: pd.DataFrame | None = None
+    membership: dict[str, Any] | None = None
     manifest_sources: list[dict[str, Any]] = field(default_factory=list)
     store: str | Path | None = None
 
@@ -94,7 +99,8 @@ def load_city_data(code: str, *, store: str | Path | None = None,
     ProfileError
         When the city's profile file is invalid (the report fails with the error).
     """
-    from rvanalytics.cities import load_cities
+    from rvanalytics.assess import city_targets
+    from rvanalytics.cities import TARGET_COLUMNS, load_cities
     from rvanalytics.indicators import indicator_catalogue
     from rvanalytics.key import load_key
     from rvanalytics.releases import select_series
@@ -119,23 +125,13 @@ def load_city_data(code: str, *, store: str | Path | None = None,
         store=store,
     )
     files = profile_files(code, cities_dir)
+    own = pd.DataFrame(columns=[*TARGET_COLUMNS])
     if files:  # only this city's file: another city's broken profile is not this report's error
         cities = load_cities(files, key=key, key_year=DEFAULT_DIVISION_YEAR, store=store)
         data.profile = cities.profile(code)
-        own = cities.targets.loc[cities.targets["city_code"] == code].assign(origin="city")
-        data.targets = pd.concat([own, _network_targets(code, own)], ignore_index=True)
+        own = cities.targets
+    # the same targets as `rvanalytics metrics`: own ones, then the network's for a FISU member
+    data.targets, members = city_targets([code], own, {code: str(data.key_row.get("name_fi") or code)})
+    if len(members):
+        data.membership = {k: (None if pd.isna(v) else v) for k, v in members.iloc[0].to_dict().items()}
     return data
-
-
-def _network_targets(code: str, own: pd.DataFrame) -> pd.DataFrame:
-    """The FISU network's common targets when the city is a member (none otherwise)."""
-    from rvanalytics.network import fisu_members, network_targets, read_fisu_network, read_fisu_targets
-
-    members = fisu_members(read_fisu_network())
-    members = members[members["code"] == code].reset_index(drop=True)
-    if members.empty:
-        return own.iloc[0:0]
-    extra = network_targets(members, read_fisu_targets())
-    if len(own) and not extra.empty:
-        extra["city_name"] = own["city_name"].iloc[0]
-    return extra

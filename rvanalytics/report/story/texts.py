@@ -132,6 +132,31 @@ TEXT: dict[str, dict[str, str]] = {
             "koskea omaa inventaariota; vertailukelpoisuushuomio on kerrottu kunkin tavoitteen kohdalla. "
             "Kuntarajat ja koodit ovat vuoden {division} kuntajaon mukaiset."
         ),
+        "unknown": "ei tiedossa",
+        "unknown_because": "ei tiedossa: {reason}",
+        "public_facts": (
+            "Kunnalle {code} ei ole profiilia. Tämä sivu on koottu vain julkisista tiedoista: {parts}. "
+            "Työhön nimetyt henkilöt, avaintoimi ja avainongelma eivät ole tiedossa, eikä niitä ole arvattu."
+        ),
+        "public_facts_fisu": "FISU-jäsenyys lähteineen, verkoston yhteiset tavoitteet ja niiden tila",
+        "public_facts_data": "tilastot",
+        "fisu": "FISU-verkosto",
+        "fisu_founding_member": "perustajajäsen",
+        "fisu_member": "jäsen",
+        "fisu_member_listed": "verkoston päiväämättömässä jäsenluettelossa",
+        "fisu_since": "vuodesta {year}",
+        "fisu_source": "lähde",
+        "summary_split": " (kaupungin omia {own}, verkoston yhteisiä {network})",
+        "summary_network_only": (
+            "Kaupungin omia tavoitteita ei tunneta. Verkoston yhteisiä tavoitteita {n}, joista {assessed} "
+            "arvioitavissa tilastoista: {statuses}."
+        ),
+        "summary_no_profile": "Kaupungin omia tavoitteita ei tunneta (ei profiilia).",
+        "network_note": "Verkoston yhteinen tavoite kaikille FISU-jäsenille, mittarina {indicator}.",
+        "network_note_plain": "Verkoston yhteinen tavoite kaikille FISU-jäsenille.",
+        "network_hint": "Verkoston kuvaus mittarista",
+        "network_source_title": "FISU-verkoston yhteinen tavoite ({date})",
+        "undated": "päiväämätön",
         "inh": "as.",
     },
     "sv": {
@@ -239,6 +264,31 @@ TEXT: dict[str, dict[str, str]] = {
             "mål kan gälla deras egen inventering; varje mål har sin anmärkning om jämförbarhet. "
             "Gränser och koder följer kommunindelningen {division}."
         ),
+        "unknown": "okänt",
+        "unknown_because": "okänt: {reason}",
+        "public_facts": (
+            "Det finns ingen profil för kommun {code}. Den här sidan bygger enbart på offentliga uppgifter: {parts}. "
+            "Personer som ansvarar för arbetet, nyckelåtgärd och nyckelproblem är okända och har inte gissats."
+        ),
+        "public_facts_fisu": "medlemskapet i FISU med källa, nätverkets gemensamma mål och deras läge",
+        "public_facts_data": "statistik",
+        "fisu": "FISU-nätverket",
+        "fisu_founding_member": "grundande medlem",
+        "fisu_member": "medlem",
+        "fisu_member_listed": "på nätverkets odaterade medlemslista",
+        "fisu_since": "sedan {year}",
+        "fisu_source": "källa",
+        "summary_split": " (stadens egna {own}, nätverkets gemensamma {network})",
+        "summary_network_only": (
+            "Stadens egna mål är okända. Nätverkets gemensamma mål: {n}, varav {assessed} kan bedömas "
+            "utifrån statistik: {statuses}."
+        ),
+        "summary_no_profile": "Stadens egna mål är okända (ingen profil).",
+        "network_note": "Nätverkets gemensamma mål för alla FISU-medlemmar, mätt med {indicator}.",
+        "network_note_plain": "Nätverkets gemensamma mål för alla FISU-medlemmar.",
+        "network_hint": "Nätverkets beskrivning av indikatorn",
+        "network_source_title": "FISU-nätverkets gemensamma mål ({date})",
+        "undated": "odaterad",
         "inh": "inv.",
     },
     "en": {
@@ -346,6 +396,31 @@ TEXT: dict[str, dict[str, str]] = {
             "their own inventories; each target carries its comparability note. Boundaries and codes "
             "follow the {division} municipal division."
         ),
+        "unknown": "unknown",
+        "unknown_because": "unknown: {reason}",
+        "public_facts": (
+            "There is no profile for municipality {code}. This page is built from public facts only: {parts}. "
+            "The people assigned to the work, the key measure and the key problem are unknown and are not guessed."
+        ),
+        "public_facts_fisu": "FISU membership with its source, the network's common targets and their statuses",
+        "public_facts_data": "statistics",
+        "fisu": "FISU network",
+        "fisu_founding_member": "founding member",
+        "fisu_member": "member",
+        "fisu_member_listed": "on the network's undated member list",
+        "fisu_since": "since {year}",
+        "fisu_source": "source",
+        "summary_split": " ({own} the city's own, {network} common to the network)",
+        "summary_network_only": (
+            "The city's own targets are unknown. {n} common targets of the network, {assessed} of them "
+            "assessable from statistics: {statuses}."
+        ),
+        "summary_no_profile": "The city's own targets are unknown (no profile).",
+        "network_note": "A common target of the network for every FISU member, measured with {indicator}.",
+        "network_note_plain": "A common target of the network for every FISU member.",
+        "network_hint": "The network's description of the indicator",
+        "network_source_title": "FISU network common target ({date})",
+        "undated": "undated",
         "inh": "inh.",
     },
 }
@@ -563,6 +638,8 @@ def fmt(value: object, lang: str = "fi", digits: int | None = None) -> str:
         return "–"
     if digits is None:
         digits = 0 if abs(x) >= 100 else (1 if abs(x) >= 10 else 2)
+    if round(x, digits) == 0:  # no "−0"
+        x = 0.0
     text = f"{x:,.{digits}f}"
     if lang in ("fi", "sv"):
         text = text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
