@@ -73,6 +73,14 @@ def _is_xml(path: Path) -> bool:
         return handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
+def _no_network_for_local_files() -> None:
+    """GDAL may follow links inside a local file (schemas, remote resources): never wait for them."""
+    import pyogrio
+
+    pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": "3", "GDAL_HTTP_CONNECTTIMEOUT": "2",
+                                     "GDAL_HTTP_MAX_RETRY": "0", "GML_SKIP_RESOLVE_ELEMS": "ALL"})
+
+
 def _read_any(path: Path, layer: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise DataFileError(path, "file not found", "check the path")
@@ -84,9 +92,16 @@ def _read_any(path: Path, layer: str | None = None, encoding: str | None = None)
     if encoding:
         kwargs["encoding"] = encoding
     if _is_xml(path):
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        if b"WFS_Capabilities" in head or b"<ows:" in head[:400]:
+            # GDAL's WFS driver would open it and go to the network for the layers
+            raise DataFileError(path, "is a WFS GetCapabilities document: it lists layers and holds no features",
+                                "download the layer with a GetFeature request (see docs/data.md)")
         # GDAL's GML driver would otherwise write a .gfs schema file beside the input:
         # reading must never change anything next to a user's or a recorded file.
         kwargs["WRITE_GFS"] = "NO"
+    _no_network_for_local_files()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

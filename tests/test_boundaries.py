@@ -49,7 +49,7 @@ def test_statfi_wfs_gml(year, count):
 
 def test_statfi_wfs_geojson(tmp_path: Path):
     """A WFS GeoJSON response (outputFormat=json) with the same properties is read the same way."""
-    gml = gpd.read_file(fetch("statfi_wfs_kunta4500k", year=2020))
+    gml = gpd.read_file(fetch("statfi_wfs_kunta4500k", year=2020), WRITE_GFS="NO")  # reading never writes
     path = tmp_path / "kunta4500k_2020.json"
     gml[["kunta", "vuosi", "nimi", "namn", "name", "geometry"]].to_crs(4326).to_file(path, driver="GeoJSON")
     gdf = read_statfi_wfs(path)
@@ -199,3 +199,20 @@ def test_topojson_with_column_mapping(tmp_path: Path):
     assert sorted(gdf["code"]) == ["049", "091"] and gdf.crs.to_epsg() == 3067
     assert gdf.set_index("code").loc["049", "region_code"] == "01"
     assert problems == []
+
+
+def test_wfs_capabilities_is_refused_fast_without_network(recorded_dir, tmp_path):
+    """A GetCapabilities document would send GDAL's WFS driver to the network: refused at once."""
+    import shutil
+    import time
+
+    from rvanalytics.boundaries import read_boundaries
+    from rvanalytics.exceptions import DataFileError
+
+    path = tmp_path / "caps.xml"
+    shutil.copy(recorded_dir / "statfi-wfs-kunta4500k-recorded" / "getcapabilities_wfs100_2019.xml", path)
+    start = time.perf_counter()
+    with pytest.raises(DataFileError, match="WFS GetCapabilities document"):
+        read_boundaries(path, year=2019)
+    assert time.perf_counter() - start < 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["caps.xml"]  # nothing written beside it
