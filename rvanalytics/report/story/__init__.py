@@ -169,7 +169,7 @@ class CityStory:
             if network and block:  # two blocks: say which is which
                 lead += H.heading(self.t(title), 3) + (H.network_source(block, self.lang) if block is network else "")
             for fact in block:
-                _html(lead + self._target(fact))
+                _html(H.keep(lead + self._target(fact)) if lead else self._target(fact))
                 lead = ""
 
     def _target(self, fact: F.TargetFact) -> str:
@@ -197,13 +197,13 @@ class CityStory:
             else:
                 fig, _ = sectors_chart(sectors, self.t("sectors"), self.lang)
                 dropped = ", ".join(map(str, sectors.dropped_years))
-                _html(lead + H.heading(self.t("sectors"), 3) + self.figure_html(fig, "sectors", self.t("sectors"))
+                _html(H.keep(lead + H.heading(self.t("sectors"), 3) + self.figure_html(fig, "sectors", self.t("sectors")))
                       + (H.missing(self.t("years_left_out", years=dropped)) if dropped else ""))
             lead = ""
         for theme in themes:
             figure = self.figure_html(theme_figure(theme.panels, self.lang), f"theme-{theme.theme}", theme.title)
             more = H.missing(self.t("more_in_table", names=", ".join(theme.more))) if theme.more else ""
-            _html(lead + H.heading(theme.title, 3) + figure + more)
+            _html(H.keep(lead + H.heading(theme.title, 3) + figure) + more)
             lead = ""
         self.metrics["indicators"] = {
             ind: {"year": lines[0].years[-1], "value": lines[0].values[-1]}
@@ -242,8 +242,8 @@ class CityStory:
             regions=self.data.regions, label_codes=[self.data.code], size="slide",
             cmap="YlOrRd" if lower_is_better else None,  # the workshop maps' palette
         )
-        _html(H.heading(self.t("map")) + self.figure_html(
-            fig, f"map-{ind}", F.indicator_name(self.data.catalogue, ind, self.lang)))
+        _html(H.keep(H.heading(self.t("map")) + self.figure_html(
+            fig, f"map-{ind}", F.indicator_name(self.data.catalogue, ind, self.lang))))
 
     def key_sections(self) -> None:
         """The key measure and the key problem, or what the profile says about their absence."""

@@ -29,6 +29,7 @@ __all__ = [
     "header",
     "heading",
     "html_table",
+    "keep",
     "key_section",
     "membership",
     "missing",
@@ -80,6 +81,11 @@ def html_table(rows: Iterable[Iterable[object]], header: Iterable[object] | None
 def heading(text: str, level: int = 2) -> str:
     """``<h2>`` (or ``<h3>``) with the text escaped."""
     return f"<h{level}>{esc(text)}</h{level}>"
+
+
+def keep(markup: str) -> str:
+    """One block that print does not split: a heading with the card or figure under it."""
+    return f'<div class="keep">{markup}</div>'
 
 
 def missing(text: str) -> str:
