@@ -126,8 +126,8 @@ def main() -> None:
 
     batches: list[tuple[str, list[str]]] = []
     if args.cohort:
-        batches += [("cohort --jobs 1", ["--cohort", "--jobs", "1"]),
-                    ("cohort --jobs 2", ["--cohort", "--jobs", "2"])]
+        batches += [("cohort --jobs 1", ["--cohort", "large-cities", "--jobs", "1"]),
+                    ("cohort --jobs 2", ["--cohort", "large-cities", "--jobs", "2"])]
     if args.all:
         batches.append(("all --jobs 2", ["--all", "--jobs", "2"]))
     for label, extra in batches:

@@ -7,5 +7,5 @@ JOBS="${JOBS:-2}"
 echo "==> building the data store"
 rvanalytics data build
 echo "==> producing the cohort reports (jobs=$JOBS)"
-rvanalytics report --cohort --jobs "$JOBS" --out reports
+rvanalytics report --cohort "${COHORT:-large-cities}" --jobs "$JOBS" --out reports
 echo "==> done: open reports/index.html"

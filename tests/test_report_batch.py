@@ -168,7 +168,7 @@ def test_cli_exits_non_zero_when_a_report_failed(tmp_path: Path) -> None:
     )
     assert ok.exit_code == 0, ok.output
     assert "1 unchanged" in ok.output
-    both = runner.invoke(app, ["report", "091", "--cohort"])
+    both = runner.invoke(app, ["report", "091", "--cohort", "fisu"])
     assert both.exit_code != 0
     no_store = runner.invoke(app, ["report", "091", "--store", str(tmp_path / "missing-store"), "--out", str(tmp_path)])
     assert no_store.exit_code != 0 and "data build" in str(no_store.exception)
@@ -188,8 +188,11 @@ def test_cli_resolves_names_and_refuses_unknown_cities_before_any_kernel(store: 
         select_cities(["Joensu"], store=store)
     assert "--" not in str(info.value)  # library errors name no command-line option
     with pytest.raises(ReportError, match="exactly one") as info:
-        select_cities(["091"], cohort=True, store=store)
+        select_cities(["091"], cohort="large-cities", store=store)
     assert "--" not in str(info.value)
+    fisu = select_cities(cohort="fisu", store=store)
+    assert fisu.kind == "cohort" and len(fisu.codes) == 13 and fisu.names["061"] == "Forssa"
+    assert select_cities(cohort="large-cities", store=store).codes[:2] == ["091", "049"]
 
 
 def test_cli_unknown_code_stops_the_early_kernel(store: Path, tmp_path: Path) -> None:

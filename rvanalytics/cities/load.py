@@ -134,8 +134,9 @@ def key_sections(profile: CityProfile, *, escape: Escape = None) -> dict[str, di
     Returns ``{"key_measure": {...}, "key_problem": {...}, "responsible_unit": {...}}``, each with
     ``known``, ``title``, ``description``, ``status``, ``themes``, ``indicators``, ``unknown_reason``
     (None where it does not apply), ``basis`` ("background_document" or "public_documents"),
-    ``source`` (dict with ``title, url, date, confidence`` or None) and ``translations``
-    (language -> text). Text is escaped when ``escape`` is given.
+    ``source`` (dict with ``title, url, date, confidence`` or None), ``translations``
+    (language -> text) and ``text_language`` (the profile's, of ``title`` and ``description``).
+    Text is escaped when ``escape`` is given.
 
     Examples
     --------
@@ -154,7 +155,8 @@ def key_sections(profile: CityProfile, *, escape: Escape = None) -> dict[str, di
     for name, section in sections:
         entry: dict[str, object] = dict.fromkeys(
             ("title", "description", "status", "unknown_reason", "source"), None
-        ) | {"known": False, "themes": [], "indicators": [], "basis": None, "translations": {}}
+        ) | {"known": False, "themes": [], "indicators": [], "basis": None, "translations": {},
+             "text_language": profile.text_language}
         if isinstance(section, (KeyMeasure, KeyProblem, ResponsibleUnit)):
             entry |= {
                 "known": True,

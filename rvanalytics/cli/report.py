@@ -63,8 +63,13 @@ def report(
         typer.Argument(help="Municipality codes or names, e.g. 091 837 or Joensuu.", show_default=False),
     ] = None,
     cohort: Annotated[
-        bool, typer.Option("--cohort", help="All cities with a profile in data/cities.")
-    ] = False,
+        str | None,
+        typer.Option(
+            "--cohort",
+            help="A named cohort: large-cities (the ten profiled cities) or fisu (the FISU "
+            "network); `rvanalytics cohort list` shows them.",
+        ),
+    ] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Every municipality of the current division.")
     ] = False,

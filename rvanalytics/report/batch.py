@@ -661,7 +661,7 @@ def run_batch(
 def make_reports(
     cities: list[str] | None = None,
     *,
-    cohort: bool = False,
+    cohort: str | None = None,
     all_municipalities: bool = False,
     out_dir: str | Path | None = None,
     store: str | Path | None = None,

@@ -37,6 +37,12 @@ GALLERY_WORDS: dict[str, dict[str, str]] = {
         "last_good": "Viimeisin onnistunut raportti {date}; tämä ajo epäonnistui:",
         "open_last_good": "Avaa viimeisin onnistunut raportti →",
         "failed_notebook": "Epäonnistuneen ajon muistikirja",
+        "public_documents": "Kaupungin julkisissa asiakirjoissaan korostama",
+        "public_documents_note": "Avaintoimet ja -ongelmat ovat sitä, mitä kaupunki itse korostaa julkisissa "
+                                 "asiakirjoissaan (lähde ja päiväys kunkin kohdalla); ne eivät ole kaupungin "
+                                 "taustadokumentista, jota ei ole julkisesti saatavilla.",
+        "source": "lähde",
+        "in_language": "({language})",
     },
     "sv": {
         "assessed": "{n} av {m} mål bedömda",
@@ -44,6 +50,12 @@ GALLERY_WORDS: dict[str, dict[str, str]] = {
         "last_good": "Senaste lyckade rapport {date}; denna körning misslyckades:",
         "open_last_good": "Öppna den senaste lyckade rapporten →",
         "failed_notebook": "Den misslyckade körningens anteckningsbok",
+        "public_documents": "Det staden lyfter fram i sina offentliga dokument",
+        "public_documents_note": "Nyckelåtgärder och nyckelproblem är det som staden själv lyfter fram i sina "
+                                 "offentliga dokument (källa och datum vid varje); de kommer inte från stadens "
+                                 "bakgrundsdokument, som inte är offentligt.",
+        "source": "källa",
+        "in_language": "({language})",
     },
     "en": {
         "assessed": "{n} of {m} targets assessed",
@@ -51,13 +63,27 @@ GALLERY_WORDS: dict[str, dict[str, str]] = {
         "last_good": "Last good report from {date}; this run failed:",
         "open_last_good": "Open the last good report →",
         "failed_notebook": "Notebook of the failed run",
+        "public_documents": "What the city highlights in its public documents",
+        "public_documents_note": "Key measures and problems are what each city itself highlights in its public "
+                                 "documents (source and date with each); they are not taken from the city's "
+                                 "background document, which is not public.",
+        "source": "source",
+        "in_language": "({language})",
     },
 }
 
 
 def gallery_words(lang: str) -> dict[str, str]:
     """The shared page texts and the gallery's own words in ``lang`` (fi, sv, en)."""
-    return {**texts(lang), **GALLERY_WORDS.get(lang, GALLERY_WORDS["en"])}
+    return {**texts(lang), **GALLERY_WORDS.get(lang, GALLERY_WORDS["en"]),
+            "language_names": _LANGUAGE_NAMES.get(lang, _LANGUAGE_NAMES["en"])}
+
+
+_LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "fi": {"fi": "suomeksi", "sv": "ruotsiksi", "en": "englanniksi"},
+    "sv": {"fi": "på finska", "sv": "på svenska", "en": "på engelska"},
+    "en": {"fi": "in Finnish", "sv": "in Swedish", "en": "in English"},
+}
 
 
 #: What the report writes as the status of a target that got none.
@@ -231,26 +257,47 @@ def _entry(card: Card, which: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _theme_key(theme: str) -> str:
+    """The resource-wisdom theme a profile theme belongs to (its own word where none fits)."""
+    from rvanalytics.themes import rw_theme
+
+    return rw_theme(theme) or theme
+
+
+def _item_text(item: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """A key measure or problem for the page: text in ``lang`` when translated, else marked with its language."""
+    if not item or not item.get("known"):
+        return item
+    translations = item.get("translations") or {}
+    text = translations.get(lang)
+    language = lang if text else item.get("text_language")
+    return {**item, "text": text or item.get("description") or "",
+            "other_language": None if language in (None, lang) else language}
+
+
 def measures_by_theme(cards: list[Card], lang: str = "fi") -> list[dict[str, Any]]:
-    """Rows for the measures page: per theme, each city's key measure and key problem.
+    """Rows for the measures page: per resource-wisdom theme, each city's key measure and key problem.
 
     A city with a measure in theme A and a problem in theme B appears under both; a city
     whose measure and problem are unknown (or have no theme) is listed under "theme not
-    known" with the reason given in its profile.
+    known" with the reason given in its profile. Each item carries its text in ``lang`` when
+    the profile has that translation (``text``; else ``other_language`` names its language).
     """
     groups: dict[str, dict[str, dict[str, Any]]] = {}
     for card in cards:
-        measure, problem = _entry(card, "key_measure"), _entry(card, "key_problem")
-        m_themes = [str(x) for x in measure.get("themes") or []] if measure.get("known") else []
-        p_themes = [str(x) for x in problem.get("themes") or []] if problem.get("known") else []
-        themes = list(dict.fromkeys(m_themes + p_themes)) or [""]
+        measure = _item_text(_entry(card, "key_measure"), lang)
+        problem = _item_text(_entry(card, "key_problem"), lang)
+        # an item without a theme (unknown, or none of its words) is listed under "theme not known"
+        m_themes = [_theme_key(str(x)) for x in (measure.get("themes") or []) if measure.get("known")] or [""]
+        p_themes = [_theme_key(str(x)) for x in (problem.get("themes") or []) if problem.get("known")] or [""]
+        themes = list(dict.fromkeys(m_themes + p_themes))
         for theme in themes:
             row = groups.setdefault(theme, {}).setdefault(
                 card.city_code, {"card": card, "measure": None, "problem": None}
             )
-            if theme == "" or theme in m_themes:
+            if theme in m_themes:
                 row["measure"] = measure
-            if theme == "" or theme in p_themes:
+            if theme in p_themes:
                 row["problem"] = problem
     ordered = sorted(groups, key=lambda th: (th == "", theme_name(th, lang).casefold()))
     return [
@@ -282,6 +329,8 @@ def build_measures_page(out_dir: str | Path, *, lang: str = "fi") -> Path:
         lang=lang,
         groups=groups,
         reasons=reasons,
+        any_public=any((row[k] or {}).get("basis") == "public_documents"
+                       for g in groups for row in g["rows"] for k in ("measure", "problem")),
         n_cards=len(cards),
         t=gallery_words(lang),
         version=__version__,

@@ -63,7 +63,7 @@ def _resolve(wanted: list[str], store: str | Path | None) -> CitySelection:
 def select_cities(
     cities: list[str] | None = None,
     *,
-    cohort: bool = False,
+    cohort: str | None = None,
     all_municipalities: bool = False,
     store: str | Path | None = None,
     check_names: bool = True,
@@ -74,8 +74,8 @@ def select_cities(
     ----------
     cities : list of str, optional
         Codes ("091", "91") or names ("Helsinki", "Helsingfors").
-    cohort : bool
-        Every city with a profile.
+    cohort : str, optional
+        A named cohort (:func:`rvanalytics.cohort.load_cohort`, e.g. "large-cities" or "fisu").
     all_municipalities : bool
         Every municipality of the current division.
     store : path, optional
@@ -91,11 +91,13 @@ def select_cities(
     StoreError
         No store (the key is needed).
     """
-    chosen = sum([bool(cities), cohort, all_municipalities])
+    chosen = sum([bool(cities), bool(cohort), all_municipalities])
     if chosen != 1:
+        from rvanalytics.cohort import cohort_names
+
         raise ReportError(
-            "name the cities to report: give codes or names, or choose the cohort, or all "
-            "municipalities (exactly one of them). Fix: choose one"
+            "name the cities to report: give codes or names, or a named cohort "
+            f"({', '.join(cohort_names())}), or all municipalities (exactly one of them). Fix: choose one"
         )
     if not check_names and not cohort and not all_municipalities:
         return CitySelection([str(c) for c in cities or []], {}, "given")
@@ -103,12 +105,11 @@ def select_cities(
 
     read_manifest(store)  # no store: one StoreError with its fix, before anything else
     if cohort:
-        from rvanalytics.cities import load_cities
+        from rvanalytics.cohort import load_cohort
 
-        frame = load_cities(store=store).cities
-        codes = [str(c) for c in frame["code"]]
-        names = {str(c): (str(n) if n else None) for c, n in zip(frame["code"], frame["name_fi"], strict=False)}
-        return CitySelection(codes, names, "cohort")
+        named = load_cohort(cohort, store=store)
+        names = dict(zip(named.members["code"], named.members["name_fi"], strict=True))
+        return CitySelection(named.codes, names, "cohort")
     if all_municipalities:
         from rvanalytics.key import load_key
         from rvanalytics.store import DEFAULT_DIVISION_YEAR
