@@ -347,14 +347,18 @@ def test_small_multiples_share_one_legend(munis, population):
 def test_save_map_formats(munis, regions, population, tmp_path, suffix):
     fig, _ = coverage_map(munis, regions, ["091", "837"], pop_of(population, 2022), size="slide", year=2022,
                           inset=False)
-    out = save_map(fig, tmp_path / f"map{suffix}", dpi=100)
+    if suffix == ".png":  # a too low resolution is refused, not silently raised
+        with pytest.raises(RvanalyticsError, match="200–1200 dpi"):
+            save_map(fig, tmp_path / f"map{suffix}", dpi=100)
+        assert list(tmp_path.iterdir()) == []
+    out = save_map(fig, tmp_path / f"map{suffix}", dpi=200)
     data = out.read_bytes()
     assert {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix] in data[:10]
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
     if suffix == ".png":
         from PIL import Image
 
-        with Image.open(out) as img:  # dpi is raised to 200
+        with Image.open(out) as img:
             assert img.size == (int(SIZES["slide"][0] * 200), int(SIZES["slide"][1] * 200))
 
 
