@@ -141,6 +141,7 @@ class Card:
         return [
             {
                 "label": t.get("label") or t.get("target_id") or "",
+                "network": t.get("origin") == "network",
                 "status": t.get("status"),
                 "text": t.get("status_text") or t.get("status"),
                 "indicative": is_indicative(t),
