@@ -283,3 +283,22 @@ def test_ctrl_c_stops_the_batch_within_seconds_and_keeps_what_finished(tmp_path:
     for p in psutil.process_iter(["cwd"]):
         cwd = p.info.get("cwd") or ""
         assert not cwd.startswith(str(out)), (p.pid, cwd)
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from rvanalytics.report.batch import remove_stale_temporaries
+
+    old = tmp_path / ".167-joensuu.ab12_x.tmp"
+    young = tmp_path / ".091-helsinki.cd34.tmp"
+    other = tmp_path / ".my-notes.tmp"
+    for folder in (old, young, other):
+        folder.mkdir()
+        (folder / "report.html").write_text("partial", encoding="utf-8")
+    past = time.time() - 3600
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    assert remove_stale_temporaries(tmp_path, older_than_s=600) == 1
+    assert not old.exists() and young.exists() and other.exists()  # a running batch's and the user's stay

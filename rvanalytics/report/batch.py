@@ -26,6 +26,8 @@ import concurrent.futures as cf
 import json
 import multiprocessing
 import os
+import re
+import shutil
 import signal
 import threading
 import time
@@ -221,6 +223,9 @@ def plan_batch(
     record_written(
         out, [*PAGE_FILES, FAILED_DIR, *(report_folder_name(c, known.get(c)) for c in codes)]
     )
+    removed = remove_stale_temporaries(out, older_than_s=2 * timeout + 60)
+    if removed:
+        notes.append(f"removed {removed} unfinished temporary folder(s) left by an earlier, killed run")
     return BatchPlan(
         codes=codes,
         names=known,
@@ -235,6 +240,26 @@ def plan_batch(
         coverage_map=coverage_map,
         notes=notes,
     )
+
+
+#: Temporary city folders of :func:`rvanalytics.atomic.atomic_dir`: ``.<code>-<slug>.<random>.tmp``.
+_TEMP_CITY = re.compile(r"^\.\d{3}-[a-z0-9-]+\.[A-Za-z0-9_]+\.tmp$")
+
+
+def remove_stale_temporaries(out: Path, *, older_than_s: float) -> int:
+    """Remove our hidden temporary city folders older than ``older_than_s`` (left by a killed worker).
+
+    A running batch's own temporaries are younger than its timeout, so a concurrent run in the
+    same folder keeps them; nothing but folders named like ours is touched.
+    """
+    now = time.time()
+    removed = 0
+    for entry in out.iterdir() if out.is_dir() else ():
+        if entry.is_dir() and not entry.is_symlink() and _TEMP_CITY.match(entry.name):
+            if now - entry.stat().st_mtime > older_than_s:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+    return removed
 
 
 def skip_unchanged(plan: BatchPlan) -> tuple[list[ReportResult], list[str]]:
