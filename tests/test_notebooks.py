@@ -165,3 +165,57 @@ def test_analyst_notebook_runs_top_to_bottom(
             "road_transport_ghg_per_capita_t_2005-2018.png",
             "road_transport_ghg_per_capita_t_2018.png",
         ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "foreign"),
+    [
+        (
+            "fi",
+            ["Kaupunki", "Tila", "Peruste", "Sija", "/asukas", "Hinku-laskenta", "aineistojulkaisu 2024",
+             "Ilmasto (kaikki päästöt)", "Helsinki"],
+            ["persons", "/person", "on track", "off track", "indicative", "same scope", "Helsingfors"],
+        ),
+        (
+            "sv",
+            ["Stad", "Läge", "Grund", "Plats", "/invånare", "Hinku-beräkningen", "datautgåva 2024",
+             "Klimat (alla utsläpp)", "Helsingfors", "Åbo"],
+            ["persons", "/person", "/asukas", "on track", "off track", "indicative", "same scope",
+             "Kaupunki"],
+        ),
+    ],
+)
+def test_explore_notebook_speaks_the_users_language(
+    lang: str,
+    expected: list[str],
+    foreign: list[str],
+    report_store: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """explore.ipynb: targets, city metrics and themes with headings, names and units in ``lang``; writes nothing."""
+    monkeypatch.setenv("RVANALYTICS_STORE", str(report_store))
+    checkout_before = sorted(p.name for p in NOTEBOOKS.iterdir())
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    out = tmp_path / f"explore_{lang}.ipynb"
+    outcome = execute_notebook(NOTEBOOKS / "explore.ipynb", out, {"lang": lang}, timeout=300, cwd=run_dir)
+    assert outcome.ok, (outcome.cell_index, outcome.ename, outcome.evalue)
+    nb = nbformat.read(out, as_version=4)
+    text, images = [], 0
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                assert o.get("name") != "stderr", o.get("text")  # no warnings shown to the analyst
+                text.append(o["text"])
+            data = o.get("data", {})
+            text.append(data.get("text/html", "") + data.get("text/plain", ""))
+            images += "image/png" in data
+    shown = "\n".join(text)
+    missing = [w for w in expected if w not in shown]
+    assert not missing, f"{lang}: not in the outputs: {missing}"
+    leaked = [w for w in foreign if w in shown]
+    assert not leaked, f"{lang}: words of another language in the outputs: {leaked}"
+    assert images == 2  # the cohort chart and the map
+    assert list(run_dir.iterdir()) == []  # nothing written where it runs
+    assert sorted(p.name for p in NOTEBOOKS.iterdir()) == checkout_before
