@@ -72,7 +72,7 @@ def import_cmd(
 ) -> None:
     """Turn a spreadsheet of applications into profile files (columns: docs/cities.md).
 
-    Nothing is written when a cell is wrong or an edited profile would be overwritten.
+    Nothing is written if a cell is wrong or an edited profile would be replaced.
 
     Example: rvanalytics cities import applications.xlsx --out data/cities
     """
@@ -100,10 +100,12 @@ def import_key_measures_cmd(
 ) -> None:
     """Write key measures, key problems and responsible units from a compiled table into the profiles.
 
-    They are marked `basis: public_documents`: reports show them as what the city highlights in
-    its public documents (source, date), never as its background document.
+    They are marked `basis: public_documents`: reports show them as what the city
+    highlights in its public documents (source, date), never as its background
+    document.
 
-    Example: rvanalytics cities import-key-measures ../shared/data/city-key-measures/city_key_measures.csv
+    Example:
+      rvanalytics cities import-key-measures city_key_measures.csv
     """
     from rvanalytics.cities.key_measures import import_key_measures
 

@@ -46,12 +46,12 @@ def list_cmd(
 def select_cmd(
     min_size: Annotated[int, typer.Option("--min", help="Smallest cohort size.")] = 5,
     max_size: Annotated[int, typer.Option("--max", help="Largest cohort size.")] = 10,
-    include: Annotated[list[str] | None, typer.Option("--include", help="Code(s) that must be in the cohort (repeat or comma-separate).")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Code(s) that must not be in the cohort.")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", metavar="CODES", help="Codes that must be in the cohort (repeat, or separate by commas).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="CODES", help="Code(s) that must not be in the cohort.")] = None,
     min_population: Annotated[float, typer.Option("--min-population", help="Only municipalities with at least this population can be chosen.")] = 0,
-    one_per_region: Annotated[bool, typer.Option("--one-per-region/--no-one-per-region", help="At most one city per region (maakunta).")] = True,
+    one_per_region: Annotated[bool, typer.Option("--one-per-region/--no-one-per-region", show_default=False, help="At most one city per region (maakunta); on by default.")] = True,
     scores: Annotated[Path | None, typer.Option("--scores", help="CSV with columns code,score: each city's own action score (>= 0).", exists=True, dir_okay=False)] = None,
-    runners_up: Annotated[int, typer.Option("--runners-up", help="How many next-best cohorts to list.", min=0)] = 3,
+    runners_up: Annotated[int, typer.Option("--runners-up", metavar="N", help="How many next-best cohorts to list.", min=0)] = 3,
     year: Annotated[int | None, typer.Option("--year", help="Municipal division year (default: the store's, 2026).")] = None,
     population_year: Annotated[int | None, typer.Option("--population-year", help="Population year (default: latest complete).")] = None,
     reach_km: Annotated[float, typer.Option("--reach-km", help="Radius of the spread term (km).")] = 100.0,
@@ -60,16 +60,18 @@ def select_cmd(
     w_region_population: Annotated[float, typer.Option("--w-region-population", help="Weight of population in covered regions.")] = 0.5,
     w_spread: Annotated[float, typer.Option("--w-spread", help="Weight of land area within --reach-km of a cohort city.")] = 0.5,
     w_action: Annotated[float, typer.Option("--w-action", help="Weight of the action scores (with --scores).")] = 0.5,
-    store: Annotated[Path | None, typer.Option("--store", help="Data store (default: RVANALYTICS_STORE or the cache).")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="Data store (default: as in `rvanalytics data status`).")] = None,
 ) -> None:
     """Propose the cohort that maximises coverage (exact integer program) and explain why.
 
-    Objective: w_regions × regions covered/19 + w_population × population share of the cohort cities
-    + w_region_population × population share of the covered regions + w_spread × land area within
-    --reach-km of a cohort city + w_action × action scores. Each city's marginal contribution and the
-    runner-up cohorts are printed.
+    Objective: w_regions × regions covered/19 + w_population × population share of
+    the cohort cities + w_region_population × population share of the covered
+    regions + w_spread × land area within --reach-km of a cohort city + w_action ×
+    action scores. Each city's marginal contribution and the runner-up cohorts are
+    printed.
 
-    Example: rvanalytics cohort select --min 5 --max 10 --min-population 50000 --include 091
+    Example:
+      rvanalytics cohort select --max 10 --min-population 50000 --include 091
     """
     from rvanalytics.cohort import CohortWeights, candidates_from_store, select_cohort
 

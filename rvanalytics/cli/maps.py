@@ -121,10 +121,11 @@ def indicator_cmd(
 ) -> None:
     """Map one indicator of the panel for one year (classified choropleth with legend and units).
 
-    Without --year the latest year with data is drawn; a warning says when few areas
-    have data. --out map.html writes an interactive map that works offline.
+    Without --year the latest year with data is drawn; a warning says when few
+    areas have data. --out map.html writes an interactive map that works offline.
 
-    Example: rvanalytics map indicator population --level region --lang sv --out pop.pdf
+    Example:
+      rvanalytics map indicator population --level region --lang sv --out pop.pdf
     """
     import difflib
 

@@ -29,7 +29,7 @@ def metrics_cmd(
     strict_scope: Annotated[bool, typer.Option(
         "--strict-scope", help="Withhold the indicative status of city-inventory targets judged on Syke Hinku data.")] = False,
     cohort: Annotated[str | None, typer.Option(
-        "--cohort", help="A named cohort (large-cities, fisu; see `rvanalytics cohort list`) instead of CITY….")] = None,
+        "--cohort", help="A named cohort (large-cities, fisu; see `rvanalytics cohort list`) instead of city codes.")] = None,
     network: Annotated[bool, typer.Option(
         "--network/--no-network", help="Add the FISU network's common targets for member cities.")] = True,
     since: Annotated[int, typer.Option("--since", help="Year the city metrics' change is measured from.")] = 2005,

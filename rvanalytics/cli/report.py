@@ -75,7 +75,7 @@ def report(
     ] = False,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (at most the usable CPUs)."),
+        typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (at most the usable CPUs)."),
     ] = 1,
     lang: Annotated[str, typer.Option("--lang", help="Report language: fi, sv or en.")] = "fi",
     out: Annotated[
@@ -93,14 +93,14 @@ def report(
         bool, typer.Option("--force", help="Re-run reports whose inputs have not changed.")
     ] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1, help="Seconds per report notebook.")
+        float, typer.Option("--timeout", min=1, metavar="N", help="Seconds per report notebook.")
     ] = 600.0,
     store: Annotated[
-        Path | None, typer.Option("--store", help="Store folder (default: $RVANALYTICS_STORE).")
+        Path | None, typer.Option("--store", help="Data store (default: as in `rvanalytics data status`).")
     ] = None,
     notebook: Annotated[
         Path | None,
-        typer.Option("--notebook", help="Report notebook (default: notebooks/city_report.ipynb)."),
+        typer.Option("--notebook", help="Report notebook (default: city_report in notebooks/)."),
     ] = None,
     coverage: Annotated[
         bool,
@@ -111,9 +111,9 @@ def report(
 ) -> None:
     """Make per-city reports with papermill, then index.html, measures.html and manifest.json.
 
-    Exits with status 1 when any report failed (after all the others are done); the
-    failures are listed with cell index, exception and message. Ctrl-C stops the batch
-    within seconds, keeping the finished reports (exit status 130).
+    Exits with status 1 when any report failed (after all the others are done);
+    the failures are listed with cell index, exception and message. Ctrl-C stops
+    the batch within seconds, keeping the finished reports (exit status 130).
     """
     from rvanalytics.cli._out import check_out_dir
     from rvanalytics.paths import reports_dir
