@@ -264,7 +264,7 @@ def test_network_targets_have_their_own_block_and_issue11_fields(
     assert "Data release 2026 (the 2020 value is preliminary)" in page
     assert "Change since the baseline 2010: −30.0 %" in page or "Change since the baseline 2010: -30.0 %" in page
     own, network = page.index("The city&#x27;s own targets"), page.index("Common targets of the network")
-    cut, waste = page.index("Climate (all emissions): −50 %"), page.index("65 % → 2030")
+    cut, waste = page.index("Climate: −50 %"), page.index("65 % → 2030")
     assert own < cut < network < waste
     assert network < page.index('<a href="https://example.org/fisu">FISU common targets</a>') < waste
 
@@ -327,3 +327,20 @@ def test_member_without_profile_is_built_from_public_facts_only(
         for english in ("FISU network common target", "Network target for every", "measured with"):
             assert english not in page
     assert "Public Person" not in page and "Bikes" not in page
+
+
+def test_data_table_source_is_a_short_name_linking_to_the_sources_table(tmp_path: Path, shown: list[str]) -> None:
+    import re
+
+    s = _story(tmp_path, lang="sv")
+    s.data.manifest_sources = [{"id": "sotkanet_population", "vintage": "2000-2022", "licence": "CC BY 4.0"},
+                               {"id": "syke_alas_hinku_north_karelia", "vintage": "release 2026", "licence": "CC BY 4.0"}]
+    s.data_freshness()
+    s.sources()
+    table, sources = shown
+    cells = re.findall(r"<tr>(?:<td[^>]*>.*?</td>){6}<td>(.*?)</td></tr>", table)
+    assert cells and all(re.fullmatch(r'<a href="#source-(\d)">[^<]{3,40}&nbsp;\[\1\]</a>', c) for c in cells), cells
+    assert "CC BY" not in table  # the full attribution is in the sources table, once
+    for n in {m for c in cells for m in re.findall(r"#source-(\d)", c)}:
+        assert f'<span id="source-{n}">{n}</span>' in sources
+    assert "Finlands miljöcentral" in sources or "Syke" in sources

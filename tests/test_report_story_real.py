@@ -87,3 +87,19 @@ def test_fisu_member_without_profile_on_recorded_data(store: Path, code: str, ha
     assert (ghg.status is not None) == has_hinku  # Ii has no Hinku data: said, not guessed
     city = F.city_facts(data, F.peer_metrics(data), "sv")
     assert not city.has_profile and not city.people_known and city.people == []
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_every_recorded_vintage_in_the_report_language(store: Path, lang: str) -> None:
+    """The sources table's year column: no English words of the manifest's vintages in a fi/sv report."""
+    import re
+
+    from rvanalytics.report.story.texts import vintage_text
+    from rvanalytics.store import read_manifest
+
+    vintages = [s["vintage"] for s in read_manifest(store)["sources"] if s.get("vintage")]
+    assert len(vintages) >= 10
+    english = re.compile(r"\b(the|on|and|release|recorded|downloaded|published|preliminary|updated|reference|"
+                         r"years|division|data)\b")
+    left = {v: vintage_text(v, lang) for v in vintages if english.search(vintage_text(v, lang))}
+    assert not left, left

@@ -267,20 +267,17 @@ class CityStory:
         if not rows:
             _html(H.empty_section(self.t("data"), self.t("no_panel")))
             return
-        _html(H.heading(self.t("data")) + H.freshness_table(rows, self.lang))
+        refs = {r.id: r for r in F.source_refs(self.data, self.lang)}
+        _html(H.heading(self.t("data")) + H.freshness_table(rows, self.lang, refs))
 
     def sources(self) -> None:
         """The store's sources (catalogue attribution, vintage, licence), the attribution and the method."""
         from rvanalytics.catalogue import attribution, sources
-        from rvanalytics.report.story.texts import vintage_text
 
-        known = sources()
-        used = [s for s in self.data.manifest_sources if s.get("id") in known]
-        rows = [[attribution([s["id"]], self.lang), vintage_text(s.get("vintage"), self.lang), s.get("licence") or ""]
-                for s in used]
-        panel_sources = sorted(set(self.data.panel["source"].astype(str)) & set(known))
+        panel_sources = sorted(set(self.data.panel["source"].astype(str)) & set(sources()))
         _html(H.heading(self.t("sources")) + H.sources_section(
-            rows, attribution(panel_sources, self.lang), self.data.division_year, self.lang))
+            F.source_refs(self.data, self.lang), attribution(panel_sources, self.lang),
+            self.data.division_year, self.lang))
 
     def write_metrics(self) -> Path:
         """Write ``metrics.json`` (what the gallery and the measures page read) into the report folder."""

@@ -31,6 +31,7 @@ __all__ = [
     "PeerMetrics",
     "SectorFacts",
     "Series",
+    "SourceRef",
     "SummaryFacts",
     "TargetFact",
     "ThemeFacts",
@@ -40,6 +41,8 @@ __all__ = [
     "map_choice",
     "peer_metrics",
     "sector_facts",
+    "short_source_name",
+    "source_refs",
     "summary_facts",
     "target_facts",
     "theme_facts",
@@ -169,6 +172,19 @@ class FreshnessRow:
     trend: tuple[float, float, float] | None
     source: str
     preliminary: bool = False
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One row of the sources table: its number, a short name for the data table, the attribution."""
+
+    id: str
+    number: int
+    short: str
+    attribution: str
+    vintage: str
+    licence: str
 
 
 @dataclass
@@ -311,7 +327,8 @@ def city_facts(data: CityData, peers: PeerMetrics, lang: str) -> CityFacts:
 def target_label(target: dict[str, Any], lang: str) -> str:
     """Short label of a target, e.g. "Ilmasto: hiilineutraalius −60 % (vrt. 2007) → 2025"."""
     year, value, base, kind = (target.get(k) for k in ("target_year", "target_value", "baseline_year", "kind"))
-    theme = theme_label(str(target.get("theme")), lang) if target.get("theme") else "–"
+    # the theme's name without its note: "Ilmasto (kaikki päästöt)" would misname a Hinku target
+    theme = theme_label(str(target.get("theme")), lang).split(" (")[0] if target.get("theme") else "–"
     if kind in ("pct_reduction", "carbon_neutrality") and _is_number(value):
         what = f"−{fmt(value, lang, 0)} %"
         if _is_number(base):
@@ -559,8 +576,36 @@ def freshness_facts(data: CityData, peers: PeerMetrics, lang: str) -> list[Fresh
             unit=unit_text(m["unit"], lang),
             trend=trend,
             source=attribution(sources, lang),
+            source_ids=tuple(sources),
             preliminary=bool(m["latest_preliminary"]) if "latest_preliminary" in m.index else False,
         ))
+    return out
+
+
+def short_source_name(attribution_text: str) -> str:
+    """The publisher part of an attribution: "Suomen ympäristökeskus Syke, ALas …, CC BY 4.0" -> "Suomen ympäristökeskus Syke".
+
+    Examples
+    --------
+    >>> short_source_name("© Maanmittauslaitos, hallinnolliset aluejaot 1:4 500 000, CC BY 4.0")
+    'Maanmittauslaitos'
+    """
+    return attribution_text.split(", ")[0].removeprefix("©").strip() or attribution_text
+
+
+def source_refs(data: CityData, lang: str) -> list[SourceRef]:
+    """The store's sources that the catalogue knows, numbered in the order of the sources table."""
+    from rvanalytics.catalogue import attribution, sources
+    from rvanalytics.report.story.texts import vintage_text
+
+    known = sources()
+    out: list[SourceRef] = []
+    for s in data.manifest_sources:
+        sid = s.get("id")
+        if sid in known and all(r.id != sid for r in out):
+            full = attribution([sid], lang)
+            out.append(SourceRef(sid, len(out) + 1, short_source_name(full), full,
+                                 vintage_text(s.get("vintage"), lang), s.get("licence") or ""))
     return out
 
 

@@ -15,6 +15,7 @@ from rvanalytics.report.story.facts import (
     CityFacts,
     ComparisonRow,
     FreshnessRow,
+    SourceRef,
     SummaryFacts,
     TargetFact,
 )
@@ -56,8 +57,10 @@ def esc(value: object) -> str:
 
 
 def html_table(rows: Iterable[Iterable[object]], header: Iterable[object] | None, *,
-               numeric: Iterable[int] = (), css: str = "") -> str:
+               numeric: Iterable[int] = (), css: str = "", markup: Iterable[int] = ()) -> str:
     """A table with every cell escaped; ``numeric`` columns right-aligned; wrapped to scroll on phones.
+
+    Cells of the ``markup`` columns are HTML already escaped by the caller (links).
 
     Examples
     --------
@@ -65,12 +68,13 @@ def html_table(rows: Iterable[Iterable[object]], header: Iterable[object] | None
     '<div class="table-wrap"><table><thead><tr><th>a</th><th class="num">b</th></tr></thead><tbody><tr><td>&lt;b&gt;</td><td class="num">1</td></tr></tbody></table></div>'
     """
     num = set(numeric)
+    raw = set(markup)
 
     def cls(i: int) -> str:
         return ' class="num"' if i in num else ""
 
-    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{esc(v)}</td>" for i, v in enumerate(row)) + "</tr>"
-                   for row in rows)
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{v if i in raw else esc(v)}</td>" for i, v in enumerate(row))
+                   + "</tr>" for row in rows)
     attr = f' class="{esc(css)}"' if css else ""
     head = ""
     if header is not None:
@@ -263,8 +267,19 @@ def comparison_table(rows: list[ComparisonRow], city_name: str, region_name: str
     return html_table(body, head, numeric=[1, 2, 3, 4, 5], css="compare") + missing(t(lang, "compare_note"))
 
 
-def freshness_table(rows: list[FreshnessRow], lang: str) -> str:
-    """Years, latest value, trend (or "one year: snapshot") and source of each indicator."""
+def source_links(ids: Iterable[str], refs: dict[str, SourceRef], fallback: str) -> str:
+    """Short source names linking to their rows of the sources table ("Tilastokeskus [3]")."""
+    links = [f'<a href="#source-{r.number}">{esc(r.short)}&nbsp;[{r.number}]</a>'
+             for r in (refs.get(i) for i in ids) if r is not None]
+    return ", ".join(links) if links else esc(fallback)
+
+
+def freshness_table(rows: list[FreshnessRow], lang: str, refs: dict[str, SourceRef] | None = None) -> str:
+    """Years, latest value, trend (or "one year: snapshot") and source of each indicator.
+
+    The source column gives the publisher's short name linked to the sources table (``refs``);
+    the full attribution is there, once.
+    """
     body = []
     for r in rows:
         if r.n_years == 1:
@@ -274,13 +289,14 @@ def freshness_table(rows: list[FreshnessRow], lang: str) -> str:
         else:
             trend = "–"
         latest = f"{r.latest} ({t(lang, 'preliminary')})" if r.preliminary else r.latest
-        body.append([r.name, r.first, latest, r.n_years, f"{fmt(r.value, lang)} {r.unit}", trend, r.source])
+        body.append([r.name, r.first, latest, r.n_years, f"{fmt(r.value, lang)} {r.unit}", trend,
+                     source_links(r.source_ids, refs or {}, r.source)])
     head = [t(lang, "indicator"), t(lang, "first"), t(lang, "latest"), t(lang, "years"), t(lang, "value"),
             t(lang, "trend"), t(lang, "source")]
     notes = missing(t(lang, "trend_note"))
     if any(r.unit == "Mkm" for r in rows):
         notes += missing(t(lang, "mkm_note"))
-    return html_table(body, head, numeric=[1, 2, 3, 4, 5], css="freshness") + notes
+    return html_table(body, head, numeric=[1, 2, 3, 4, 5], css="freshness", markup=[6]) + notes
 
 
 def key_section(sections: dict[str, dict[str, object]], text_language: str | None, lang: str) -> str:
@@ -299,7 +315,10 @@ def key_section(sections: dict[str, dict[str, object]], text_language: str | Non
     return "".join(parts)
 
 
-def sources_section(rows: list[list[str]], attribution_line: str, division: int, lang: str) -> str:
-    """Sources with vintages and licences, the attribution line and the method note."""
-    table = html_table(rows, [t(lang, "source"), t(lang, "year"), t(lang, "licence")]) if rows else ""
+def sources_section(refs: list[SourceRef], attribution_line: str, division: int, lang: str) -> str:
+    """Numbered sources (the data table links here) with vintages and licences, the attribution line, the method."""
+    rows = [[f'<span id="source-{r.number}">{r.number}</span>', esc(r.attribution), esc(r.vintage), esc(r.licence)]
+            for r in refs]
+    table = html_table(rows, ["#", t(lang, "source"), t(lang, "year"), t(lang, "licence")],
+                       numeric=[0], markup=[0, 1, 2, 3], css="sources") if rows else ""
     return table + f"<p>{esc(attribution_line)}</p><p>{esc(t(lang, 'method', division=division))}</p>"

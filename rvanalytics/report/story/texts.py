@@ -225,7 +225,7 @@ TEXT: dict[str, dict[str, str]] = {
             "har ett värde. Plats 1 är det lägsta värdet (för utsläpp och trafik är lägre bättre). "
             "Siffror enligt Hinku-beräkningen jämförs bara med landskapets och hela landets Hinku-siffror."
         ),
-        "rank_text": "{rank} av {n} kommuner med uppgifter",
+        "rank_text": "plats {rank} av {n} kommuner med uppgifter",
         "map": "På kartan",
         "key": "Nyckelåtgärd och nyckelproblem",
         "key_measure": "Nyckelåtgärd",
@@ -357,7 +357,7 @@ TEXT: dict[str, dict[str, str]] = {
             "report it have a value. Rank 1 is the lowest value (for emissions and transport, lower is "
             "better). Figures on Hinku rules are compared only with Hinku figures of the region and the country."
         ),
-        "rank_text": "{rank} of {n} municipalities with data",
+        "rank_text": "rank {rank} of {n} municipalities with data",
         "map": "On the map",
         "key": "Key measure and key problem",
         "key_measure": "Key measure",
@@ -525,11 +525,16 @@ _REASON_PATTERNS: list[tuple[str, dict[str, str]]] = [
 
 #: English words of recorded vintages in the other languages.
 _VINTAGE_WORDS: dict[str, list[tuple[str, str]]] = {
-    "fi": [(r"\brecorded\b", "tallennettu"), (r"\bpublished ~", "julkaistu n. "), (r"\bpublished\b", "julkaistu"),
+    "fi": [(r"\s+on the (\S+) division\b", r", \1 kuntajaolla"), (r"\bdownloaded\b", "ladattu"),
+           (r"\breference years\b", "tilastovuodet"), (r"(\d{4}) release\b", r"julkaisu \1"),
+           (r"\brecorded\b", "tallennettu"), (r"\bpublished ~", "julkaistu n. "), (r"\bpublished\b", "julkaistu"),
            (r"\bpreliminary\b", "ennakkotieto"), (r"\bupdated\b", "päivitetty"), (r"\bdata to\b", "tiedot"),
            (r"\brelease\b", "julkaisu"), (r"\bdata on the\b", "tiedot"), (r"\bdivision\b", "kuntajaolla"),
            (r"\band\b", "ja")],
-    "sv": [(r"\brecorded\b", "sparad"), (r"\bpublished ~", "publicerad ca "), (r"\bpublished\b", "publicerad"),
+    "sv": [(r"\s+on the (\S+) division\b", r", indelningen \1"), (r"\bdownloaded\b", "hämtad"),
+           (r"\breference years\b", "statistikår"), (r"(\d{4}) release\b", r"utgåva \1"),
+           (r", (\S+) division\b", r", indelningen \1"),
+           (r"\brecorded\b", "sparad"), (r"\bpublished ~", "publicerad ca "), (r"\bpublished\b", "publicerad"),
            (r"\bpreliminary\b", "preliminär"), (r"\bupdated\b", "uppdaterad"), (r"\bdata to\b", "uppgifter till"),
            (r"\brelease\b", "utgåva"), (r"\bdata on the\b", "uppgifter enligt"), (r"\bdivision\b", "indelningen"),
            (r"\band\b", "och")],
