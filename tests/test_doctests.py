@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["rvanalytics.atomic", "rvanalytics.exceptions", "rvanalytics.catalogue", "rvanalytics.key",
-           "rvanalytics.mergers", "rvanalytics.download", "rvanalytics.themes", "rvanalytics.maps.choropleth"]
+           "rvanalytics.mergers", "rvanalytics.download", "rvanalytics.themes", "rvanalytics.maps.choropleth",
+           "rvanalytics.maps.classes"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,16 +10,14 @@ offline (:func:`to_html` writes it).
 
 from __future__ import annotations
 
-from rvanalytics.maps.choropleth import (
+from rvanalytics.maps.choropleth import choropleth, indicator_map, small_multiples
+from rvanalytics.maps.classes import (
     SCHEMES,
     Classes,
     Palette,
-    choropleth,
     classify,
-    indicator_map,
     indicator_meta,
     indicator_palette,
-    small_multiples,
 )
 from rvanalytics.maps.coverage import coverage_map, coverage_stats
 from rvanalytics.maps.i18n import LANGUAGES

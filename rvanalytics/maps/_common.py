@@ -28,6 +28,15 @@ def check_gdf(gdf, what: str, key: str):
     return gdf
 
 
+def level_key(gdf) -> str:
+    """The code column of a map's features: ``code`` (municipalities) or ``region_code`` (regions)."""
+    if "code" in gdf:
+        return "code"
+    if "region_code" in gdf:
+        return "region_code"
+    raise RvanalyticsError("the map needs a 'code' (municipalities) or 'region_code' (regions) column")
+
+
 def names(gdf, lang: str, key: str = "code") -> pd.Series:
     """Names in ``lang`` (falling back to Finnish where the language's name is missing), by code."""
     check_lang(lang)
@@ -74,12 +83,12 @@ class Page:
             fh = self.fig.get_size_inches()[1]
             width_in = fr.text_width * self.fig.get_size_inches()[0]
             x, y = fr.title_xy
-            wrapped = _wrap(title, width_in, st.title, bold=True)
+            wrapped = wrap_text(title, width_in, st.title, bold=True)
             self.fig.text(x, y, wrapped, fontsize=st.title, fontweight="bold", ha="left", va="top",
                           linespacing=1.1)
             y -= (wrapped.count("\n") + 1) * st.title * 1.25 / 72 / fh + 0.25 * st.subtitle / 72 / fh
             for i, line in enumerate(lines):
-                wl = _wrap(line, width_in, st.subtitle, bold=bold_first and i == 0)
+                wl = wrap_text(line, width_in, st.subtitle, bold=bold_first and i == 0)
                 self.fig.text(x, y, wl, fontsize=st.subtitle, ha="left", va="top", linespacing=1.15,
                               fontweight="bold" if bold_first and i == 0 else "normal")
                 y -= (wl.count("\n") + 1) * st.subtitle * 1.22 / 72 / fh + 0.3 * st.subtitle / 72 / fh
@@ -120,7 +129,7 @@ class Page:
             layout.add_attribution(self.fig, year, lang, fontsize=st.attribution, sources=sources)
         else:
             width = ax.get_position().width * self.fig.get_size_inches()[0]
-            ax.text(0.0, -0.01, _wrap(layout.attribution_text(year, lang, sources), width, st.attribution),
+            ax.text(0.0, -0.01, wrap_text(layout.attribution_text(year, lang, sources), width, st.attribution),
                     transform=ax.transAxes, ha="left", va="top", fontsize=st.attribution, color="#333333")
 
     def inset(self, draw, bounds, lang: str):
@@ -131,7 +140,7 @@ class Page:
         return inset
 
 
-def _wrap(line: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:
+def wrap_text(line: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:
     """Wrap ``line`` at word boundaries so that each line is at most ``width_in`` inches wide (measured)."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties

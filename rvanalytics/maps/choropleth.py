@@ -1,294 +1,53 @@
 """Indicator choropleths for municipalities and regions, and small multiples over years.
 
-Classes come from mapclassify: ``"quantiles"`` (:class:`mapclassify.Quantiles`),
-``"natural_breaks"`` (:class:`mapclassify.FisherJenks`, the exact and
-deterministic Jenks optimum), ``"equal_interval"`` (:class:`mapclassify.EqualInterval`)
-and ``"user_defined"`` (your own upper bounds, ``bins=``, so that several maps share
-one legend). Class bounds are upper-inclusive as in mapclassify: a value equal to
-a bound belongs to the lower class.
+Each map reads as a short sequence of steps: values by code, classes
+(:mod:`rvanalytics.maps.classes`), the page and its title, the areas (and the
+Helsinki-region inset), the labels, the legend and the credit line. Missing
+values are hatched and listed in the legend as "no data" with their count:
+nothing is silently left out.
 
-Levels (emissions, population, …) get a sequential palette; ``diverging=True``
-(gaps to a target, changes) gets a diverging palette centred on zero, where zero
-is always a class bound so that no class mixes values below and above it.
-Missing values are hatched and listed in the legend as "no data" with their
-count: nothing is silently left out.
+The classification names (``classify``, ``Classes``, ``indicator_palette``, …) live
+in :mod:`rvanalytics.maps.classes` and stay importable from here.
 """
 
 from __future__ import annotations
 
-import itertools
-import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from rvanalytics.exceptions import RvanalyticsError
 from rvanalytics.maps import layout
-from rvanalytics.maps._common import Page, check_gdf, names
-from rvanalytics.maps.i18n import check_lang, format_number, text
+from rvanalytics.maps._common import Page, check_gdf, level_key, names, wrap_text
+from rvanalytics.maps.classes import (
+    DIVERGING_CMAP,
+    SCHEMES,
+    SEQUENTIAL_CMAP,
+    Classes,
+    Palette,
+    classify,
+    equal_interval_bins,
+    indicator_meta,
+    indicator_palette,
+    quantile_bins,
+)
+from rvanalytics.maps.i18n import check_lang, text
 
-__all__ = ["MISSING_STYLE", "SCHEMES", "Classes", "Palette", "choropleth", "classify", "indicator_palette",
-           "small_multiples", "values_by_code"]
+__all__ = ["DIVERGING_CMAP", "MISSING_STYLE", "SCHEMES", "SEQUENTIAL_CMAP", "Classes", "Palette", "choropleth",
+           "classify", "equal_interval_bins", "indicator_map", "indicator_meta", "indicator_palette",
+           "quantile_bins", "small_multiples", "values_by_code"]
 
-SCHEMES: tuple[str, ...] = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
-SEQUENTIAL_CMAP = "YlGnBu"
-DIVERGING_CMAP = "RdBu_r"  # below zero blue, above zero red
 MISSING_STYLE = {"facecolor": "#ffffff", "edgecolor": "#9a9a9a", "hatch": "///"}
 
-
-@dataclass
-class Classes:
-    """A classification: class bounds and one colour per class.
-
-    ``edges`` has ``k + 1`` entries; class *i* holds ``edges[i] < v <= edges[i+1]``
-    (the first class also holds ``v == edges[0]``). ``-inf``/``inf`` end
-    edges mean open classes ("≤ b", "> b").
-    """
-
-    edges: np.ndarray
-    colors: list[str]
-    scheme: str
-    diverging: bool
-
-    @property
-    def k(self) -> int:
-        """Number of classes."""
-        return len(self.edges) - 1
-
-    def assign(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
-        """Class index of each value, ``-1`` for missing values."""
-        y = np.asarray(values, dtype=float)
-        idx = np.searchsorted(self.edges[1:-1], y, side="left")
-        return np.where(np.isfinite(y), idx, -1)
-
-    def labels(self, lang: str = "fi", *, digits: int | None = None) -> list[str]:
-        """Legend labels of the classes ("1,2 – 3,4"; "≤ 1,2"; "> 3,4")."""
-        d = digits if digits is not None else _digits(self.edges)
-        fmt = lambda v: format_number(float(v), lang, d)
-        # "−18 – −16" is hard to read: use "…" between bounds when a bound is negative
-        sep = " … " if np.nanmin(np.where(np.isfinite(self.edges), self.edges, np.nan)) < 0 else " – "
-        out = []
-        for lo, hi in zip(self.edges[:-1], self.edges[1:], strict=True):
-            if not np.isfinite(lo):
-                out.append(f"≤ {fmt(hi)}")
-            elif not np.isfinite(hi):
-                out.append(f"> {fmt(lo)}")
-            else:
-                out.append(f"{fmt(lo)}{sep}{fmt(hi)}")
-        return out
-
-
-def _digits(edges: np.ndarray) -> int:
-    finite = np.asarray([e for e in edges if np.isfinite(e)], dtype=float)
-    if len(finite) < 2:
-        return 1
-    gaps = np.diff(np.unique(finite))
-    gap = gaps.min() if len(gaps) else 1.0
-    for d in range(4):
-        if np.unique(np.round(finite, d)).size == np.unique(finite).size and gap * 10**d >= 1:
-            return d
-    return 3
-
-
-def classify(
-    values: Sequence[float] | np.ndarray | pd.Series,
-    scheme: str = "quantiles",
-    k: int = 5,
-    *,
-    bins: Sequence[float] | None = None,
-    diverging: bool = False,
-    cmap: str | None = None,
-) -> Classes:
-    """Classify ``values`` (NaN ignored) into classes with colours.
-
-    Parameters
-    ----------
-    values : array-like
-        The values to classify (pool several years to share bins across maps).
-    scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined"}
-    k : int
-        Number of classes (not for ``user_defined``).
-    bins : sequence of float
-        Upper class bounds for ``user_defined`` (a class ``> last`` is added if
-        values exceed the last bound).
-    diverging : bool
-        Diverging palette centred on zero (zero becomes a class bound).
-    cmap : str, optional
-        Matplotlib colormap name (default ``YlGnBu``, diverging ``RdBu_r``).
-
-    Examples
-    --------
-    >>> c = classify([1, 2, 3, 4, 5, 6], "user_defined", bins=[2, 4])
-    >>> c.edges.tolist(), c.assign([1, 2, 3, 7]).tolist()
-    ([-inf, 2.0, 4.0, inf], [0, 0, 1, 2])
-    >>> classify([-2, -1, 1, 3], "equal_interval", k=2, diverging=True).edges.tolist()
-    [-2.0, 0.0, 0.5, 3.0]
-    """
-    if scheme not in SCHEMES:
-        raise RvanalyticsError(f"classification scheme {scheme!r} is unknown; use one of {', '.join(SCHEMES)}")
-    y = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
-    y = y[np.isfinite(y)]
-    if scheme == "user_defined":
-        if bins is None or len(bins) == 0:
-            raise RvanalyticsError("scheme 'user_defined' needs upper class bounds, e.g. bins=[2, 4, 6]")
-        b = np.asarray([float(v) for v in bins], dtype=float)
-        if not np.all(np.isfinite(b)) or np.any(np.diff(b) <= 0):
-            raise RvanalyticsError(
-                f"class bounds {[float(v) for v in bins]} must be finite and increase, e.g. {sorted(set(b[np.isfinite(b)]))}"
-            )
-        if len(y) and y.max() > b[-1]:
-            b = np.r_[b, np.inf]
-        edges = np.r_[-np.inf, b]
-    else:
-        if bins is not None:
-            raise RvanalyticsError(f"bins= is only used with scheme='user_defined', not {scheme!r}")
-        if len(y) == 0:
-            raise RvanalyticsError("there are no values to classify (all missing)")
-        if k < 1:
-            raise RvanalyticsError(f"k must be >= 1, got {k}")
-        n_unique = len(np.unique(y))
-        kk = min(k, n_unique)
-        if n_unique == 1:
-            edges = np.array([y[0], y[0]])
-        else:
-            if scheme == "quantiles":
-                found = quantile_bins(y, kk)
-            elif scheme == "equal_interval":
-                found = equal_interval_bins(y, kk)
-            else:
-                import mapclassify  # imported here: it loads scikit-learn and scipy.stats (~1 s)
-
-                with warnings.catch_warnings():  # "Numba not installed": FisherJenks is fast enough for ~300 values
-                    warnings.simplefilter("ignore", UserWarning)
-                    found = mapclassify.FisherJenks(y, k=kk).bins
-            edges = np.unique(np.r_[y.min(), np.asarray(found, dtype=float)])
-    if diverging and edges[0] < 0 < edges[-1] and not np.any(edges == 0):
-        edges = np.sort(np.r_[edges, 0.0])
-    colors = _colors(edges, diverging, cmap)
-    return Classes(edges=edges, colors=colors, scheme=scheme, diverging=diverging)
-
-
-def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper class bounds of ``k`` quantile classes, exactly as :class:`mapclassify.Quantiles`.
-
-    The same percentiles (``100/k``, ``2·100/k`` … 100) and the same interpolation
-    arithmetic as mapclassify (through ``scipy.stats.scoreatpercentile``), so a value
-    on a bound falls in the same class; repeated bounds collapse (fewer classes).
-    Written out because importing mapclassify costs every report kernel about a
-    second (it loads scikit-learn); ``tests/test_maps.py`` checks the identity on the
-    real panel.
-
-    Examples
-    --------
-    >>> quantile_bins(np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 4).tolist()
-    [3.25, 5.5, 7.75, 10.0]
-    """
-    a = np.sort(np.asarray(y, dtype=float))
-    n = len(a)
-    w = 100.0 / k
-    p = np.arange(w, 100 + w, w)
-    p[-1] = min(p[-1], 100.0)
-    out = []
-    for pct in p:
-        idx = pct / 100.0 * (n - 1)
-        i = int(idx)
-        if i == idx:
-            out.append(a[i])
-        else:
-            w0, w1 = (i + 1) - idx, idx - i
-            out.append(np.add.reduce(a[i:i + 2] * np.array([w0, w1], float)) / (w0 + w1))
-    return np.unique(np.array(out, dtype=float))
-
-
-def equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper class bounds of ``k`` equal-width classes, exactly as :class:`mapclassify.EqualInterval`.
-
-    Examples
-    --------
-    >>> equal_interval_bins(np.array([0.0, 1, 10]), 2).tolist()
-    [5.0, 10.0]
-    """
-    y = np.asarray(y, dtype=float)
-    max_y, min_y = max(y), min(y)
-    width = (max_y - min_y) * 1.0 / k
-    cuts = np.arange(min_y + width, max_y + width, width)
-    if len(cuts) > k:  # float overshoot of arange
-        cuts = cuts[0:k]
-    cuts[-1] = max_y
-    return cuts.copy()
-
-
-def _colors(edges: np.ndarray, diverging: bool, cmap: str | None) -> list[str]:
-    k = len(edges) - 1
-    cm = mpl.colormaps[cmap or (DIVERGING_CMAP if diverging else SEQUENTIAL_CMAP)]
-    if not diverging:
-        if k == 1:
-            return [to_hex(cm(0.55))]
-        return [to_hex(cm(0.12 + 0.83 * i / (k - 1))) for i in range(k)]
-    mids = []
-    for lo, hi in itertools.pairwise(edges):
-        if not np.isfinite(lo):  # "≤ hi": below zero unless hi > 0
-            mids.append(hi if hi != 0 else -1.0)
-        elif not np.isfinite(hi):  # "> lo"
-            mids.append(lo if lo != 0 else 1.0)
-        else:
-            mids.append((lo + hi) / 2)
-    neg = [i for i, m in enumerate(mids) if m < 0]
-    pos = [i for i, m in enumerate(mids) if m > 0]
-    steps = max(len(neg), len(pos), 1)
-    out = []
-    for i, m in enumerate(mids):
-        if m < 0:
-            d = len(neg) - neg.index(i)  # 1 = next to zero
-            out.append(to_hex(cm(0.5 - 0.47 * (d - 0.3) / steps)))
-        elif m > 0:
-            d = pos.index(i) + 1
-            out.append(to_hex(cm(0.5 + 0.47 * (d - 0.3) / steps)))
-        else:
-            out.append(to_hex(cm(0.5)))
-    return out
-
-
-@dataclass(frozen=True)
-class Palette:
-    """Colour map of an indicator and the direction its colours read (from the catalogue)."""
-
-    cmap: str
-    direction: str  # the catalogue's direction: lower_is_better, higher_is_better, neutral or ""
-
-
-def indicator_palette(indicator: str | None = None, *, diverging: bool = False,
-                      direction: str | None = None) -> Palette:
-    """The one place that decides an indicator's palette, used by every map output.
-
-    Slides, A4 pages, small multiples, interactive maps, notebooks and reports get the
-    same colours for the same indicator: levels where lower is better in ``YlOrRd``
-    (high = red), other levels in ``YlGnBu`` (high = dark blue); changes and gaps
-    (``diverging``) in ``RdBu_r`` (above zero red) where lower is better, ``RdBu``
-    (above zero blue) where higher is better.
-
-    Examples
-    --------
-    >>> indicator_palette("ghg_hinku_per_capita_t").cmap
-    'YlOrRd'
-    >>> indicator_palette("population").cmap
-    'YlGnBu'
-    >>> indicator_palette(direction="higher_is_better", diverging=True).cmap
-    'RdBu'
-    """
-    if direction is None:
-        direction = indicator_meta(indicator)["direction"] if indicator else ""
-    if diverging:
-        return Palette("RdBu" if direction == "higher_is_better" else DIVERGING_CMAP, direction)
-    return Palette("YlOrRd" if direction == "lower_is_better" else SEQUENTIAL_CMAP, direction)
+# A labelled place: anchor x, y (EPSG:3067) and its name.
+Label = tuple[float, float, str]
+# (columns, rows, (x, y, width, height) of the panel area as figure fractions)
+Grid = tuple[int, int, tuple[float, float, float, float]]
 
 
 def values_by_code(values, key_values: pd.Series, *, what: str = "values") -> pd.Series:
@@ -296,6 +55,11 @@ def values_by_code(values, key_values: pd.Series, *, what: str = "values") -> pd
 
     Codes not on the map raise :class:`RvanalyticsError` (a value would be lost);
     map features without a value get NaN (shown as "no data").
+
+    Examples
+    --------
+    >>> values_by_code({"091": 1.5}, pd.Series(["049", "091"])).to_dict()
+    {'049': nan, '091': 1.5}
     """
     if isinstance(values, pd.DataFrame):
         code_col = next((c for c in ("code", "region_code") if c in values), None)
@@ -316,14 +80,6 @@ def values_by_code(values, key_values: pd.Series, *, what: str = "values") -> pd
             f"{what}: code(s) {unknown[:8]} are not on the map; use values of the same level and municipal division"
         )
     return series.reindex(key_values.to_numpy())
-
-
-def _level_key(gdf) -> str:
-    if "code" in gdf:
-        return "code"
-    if "region_code" in gdf:
-        return "region_code"
-    raise RvanalyticsError("the map needs a 'code' (municipalities) or 'region_code' (regions) column")
 
 
 def _draw_classes(ax: Axes, gdf, cls_idx: np.ndarray, classes: Classes, *, lw: float, edge: str) -> None:
@@ -431,26 +187,44 @@ def choropleth(
     """
     check_lang(lang)
     layout.check_size(size)
-    key = _level_key(gdf)
+    key = level_key(gdf)
     g = check_gdf(gdf, "the map", key)
+    municipal = key == "code"
     series = values_by_code(values, g[key])
     if classes is None:
         classes = classify(series.to_numpy(), scheme, k, bins=bins, diverging=diverging, cmap=cmap)
     idx = classes.assign(series.to_numpy())
-    counts = np.bincount(idx[idx >= 0], minlength=classes.k)
-    n_missing = int((idx < 0).sum())
+    regs = check_gdf(regions, "regions", "region_code") if regions is not None else None
+    labelled = _labelled(g, key, label_codes)
 
+    page = _titled_page(ax, size, lang, title, year, classes.scheme)
+    draw = _area_painter(g, idx, classes, regs, labelled, municipal=municipal)
+    draw(page.ax)
+    page.extent(g.total_bounds)
+    inset_extent, inset_ax = _add_inset(page, g, draw, lang, municipal if inset is None else inset,
+                                        municipal=municipal)
+    _label_places(page, g, key, labelled, lang, inset_ax, inset_extent)
+    if not municipal and (label_regions is None or label_regions):  # region maps name every region by default
+        _label_regions(page.ax, g, key, lang, page.style)
+    _add_legend(page, classes, idx, lang, digits, unit, municipal=municipal)
+    page.decorate(g, lang, source_year or year, sources=[*layout.boundary_sources(g), *sources])
+    return page.fig, page.ax
+
+
+def _titled_page(ax: Axes | None, size: str, lang: str, title: str, year: int | None, scheme: str) -> Page:
+    """The page (or the given axes) with the title ("Päästöt, 2022") and, on a page, the scheme."""
     page = Page(ax, size)
     head = text("year_title", lang, title=title, year=year) if title and year is not None else (title or "")
-    scheme_txt = text(classes.scheme, lang)
-    page.title(head, [scheme_txt] if page.frame is not None else [])
-    ax = page.ax
-    st = page.style
-    municipal = key == "code"
-    regs = check_gdf(regions, "regions", "region_code") if regions is not None else None
+    page.title(head, [text(scheme, lang)] if page.frame is not None else [])
+    return page
 
-    wanted = [str(c) for c in label_codes]
-    labelled = _labelled(g, key, wanted)
+
+def _area_painter(g, idx: np.ndarray, classes: Classes, regs, labelled, *,
+                  municipal: bool) -> Callable[..., None]:
+    """A function drawing the classed areas, region borders and labelled outlines into an axes.
+
+    The same drawing goes to the main map and (with thicker lines, ``scale``) to the inset.
+    """
 
     def draw(target: Axes, scale: float = 1.0) -> None:
         with layout.batch_draw(target.figure):
@@ -461,43 +235,47 @@ def choropleth(
             if len(labelled):  # the labelled places stand out, so a label is never read as its neighbour's
                 labelled.boundary.plot(ax=target, color="#000000", linewidth=1.3 * min(scale, 1.6), zorder=4)
 
-    draw(ax)
-    page.extent(g.total_bounds)
-    if inset is None:
-        inset = municipal
-    inset_ax = None
-    inset_extent = None
-    if inset:
-        if not municipal:
-            raise RvanalyticsError("the Helsinki-region inset needs a municipal map; pass inset=False for regions")
-        inset_extent = layout.inset_bounds(g)
-        inset_ax = page.inset(lambda a: draw(a, 2.5), inset_extent, lang)
-        _label_inset(inset_ax, g, lang, st.small)
-    if wanted:
-        nm = names(g, lang, key)
-        geoms = g.set_index(key).geometry
-        pts = dict(zip(wanted, layout.label_points(geoms[wanted]), strict=True))
-        lab = [(pts[c][0], pts[c][1], nm[c]) for c in wanted
-               if inset_extent is None or not (inset_extent[0] <= pts[c][0] <= inset_extent[2]
-                                               and inset_extent[1] <= pts[c][1] <= inset_extent[3])]
-        marker_pt = 6.0
-        ax.scatter([x for x, _, _ in lab], [y for _, y, _ in lab], s=marker_pt**2, c="#000000",
-                   edgecolors="#ffffff", linewidths=1.2, zorder=39)
-        layout.place_labels(ax, lab, fontsize=st.label, marker_pt=marker_pt,
-                            obstacles=[inset_ax] if inset_ax is not None else [],
-                            avoid=[page.inset_outline] if page.inset_outline else [])
+    return draw
 
-    if label_regions is None:
-        label_regions = not municipal
-    if label_regions and not municipal:
-        reg_names = names(g, lang, key)
-        keep = g[key] != layout.ALAND_REGION_CODE  # Åland has its own label
-        _label_regions(ax, g[keep], [reg_names[c] for c in g[key][keep]], st)
+
+def _add_inset(page: Page, g, draw: Callable[..., None], lang: str, inset: bool, *,
+               municipal: bool) -> tuple[tuple[float, float, float, float] | None, Axes | None]:
+    """The Helsinki-region inset with its municipalities named; returns its extent and axes (or ``None``)."""
+    if not inset:
+        return None, None
+    if not municipal:
+        raise RvanalyticsError("the Helsinki-region inset needs a municipal map; pass inset=False for regions")
+    extent = layout.inset_bounds(g)
+    inset_ax = page.inset(lambda a: draw(a, 2.5), extent, lang)
+    _label_inset(inset_ax, g, lang, page.style.small)
+    return extent, inset_ax
+
+
+def _label_places(page: Page, g, key: str, labelled, lang: str, inset_ax: Axes | None, inset_extent) -> None:
+    """Mark the labelled places with a dot and name them beside it (those inside the inset only there)."""
+    if not len(labelled):
+        return
+    nm = names(g, lang, key)
+    pts = layout.label_points(labelled.geometry)
+    lab = [(x, y, nm[c]) for c, (x, y) in zip(labelled[key], pts, strict=True)
+           if inset_extent is None or not (inset_extent[0] <= x <= inset_extent[2]
+                                           and inset_extent[1] <= y <= inset_extent[3])]
+    marker_pt = 6.0
+    page.ax.scatter([x for x, _, _ in lab], [y for _, y, _ in lab], s=marker_pt**2, c="#000000",
+                    edgecolors="#ffffff", linewidths=1.2, zorder=39)
+    layout.place_labels(page.ax, lab, fontsize=page.style.label, marker_pt=marker_pt,
+                        obstacles=[inset_ax] if inset_ax is not None else [],
+                        avoid=[page.inset_outline] if page.inset_outline else [])
+
+
+def _add_legend(page: Page, classes: Classes, idx: np.ndarray, lang: str, digits: int | None, unit: str, *,
+                municipal: bool) -> None:
+    """The legend: unit and level as its title, each class with its count, "no data" if any."""
+    counts = np.bincount(idx[idx >= 0], minlength=classes.k)
+    n_missing = int((idx < 0).sum())
     level = text("municipalities" if municipal else "regions", lang)
     page.legend(_legend_handles(classes, counts, n_missing, lang, digits, n_missing > 0),
                 title=f"{unit} ({level})" if unit else level.capitalize())
-    page.decorate(g, lang, source_year or year, sources=[*layout.boundary_sources(g), *sources])
-    return page.fig, ax
 
 
 def _labelled(g, key: str, label_codes: Sequence[str]):
@@ -509,10 +287,12 @@ def _labelled(g, key: str, label_codes: Sequence[str]):
     return g.set_index(key).loc[wanted].reset_index()
 
 
-def _label_regions(ax: Axes, g, labels: Sequence[str], st: layout.Style) -> None:
-    """Name every region inside itself (two lines or a smaller font where needed)."""
-    layout.label_inside(ax, g.geometry, labels, fontsize=st.region_label, min_fontsize=st.region_label_min,
-                        fontstyle="normal", color="#111111", force=True)
+def _label_regions(ax: Axes, g, key: str, lang: str, st: layout.Style) -> None:
+    """Name every region inside itself (two lines or a smaller font where needed); Åland has its own label."""
+    reg_names = names(g, lang, key)
+    keep = g[key] != layout.ALAND_REGION_CODE
+    layout.label_inside(ax, g[keep].geometry, [reg_names[c] for c in g[key][keep]], fontsize=st.region_label,
+                        min_fontsize=st.region_label_min, fontstyle="normal", color="#111111", force=True)
 
 
 def _label_inset(inset_ax: Axes, g, lang: str, fontsize: float) -> None:
@@ -574,36 +354,80 @@ def small_multiples(
 
     check_lang(lang)
     layout.check_size(size)
-    key = _level_key(gdf)
+    key = level_key(gdf)
     g = check_gdf(gdf, "the map", key)
+    years, series = _values_by_year(values_by_year, years, g[key])
+    if cmap is None and indicator is not None:
+        cmap = indicator_palette(indicator, diverging=diverging).cmap
+    labelled = _labelled(g, key, label_codes)
+    lab = _crowded_first(g, key, labelled, lang)
+    pooled = np.concatenate([s.to_numpy() for s in series.values()])
+    classes = classify(pooled, scheme, k, bins=bins, diverging=diverging, cmap=cmap)
+
+    st = layout.STYLES[size]
+    fig = plt.figure(figsize=layout.SIZES[size])
+    head, title_fs, title_h = _multiples_title(title, years, lang, size, st)
+    grid = _panel_grid(len(years), size, title_h, st)
+    axes, n_missing = _draw_panels(fig, g, key, years, series, classes, labelled, lab, grid, st)
+    if lab:  # names once, in the first panel, anywhere in its cell (beside Finland too)
+        _name_in_first_panel(fig, axes[0], lab, grid, st)
+    layout.add_north_arrow(axes[0], xy=(0.12, 0.80), lang=lang, fontsize=st.small)
+    layout.add_scale_bar(axes[0], xy=(0.03, 0.60), fraction=0.3, fontsize=st.small)
+    fig.text(0.02, 0.975, head, fontsize=title_fs, fontweight="bold", ha="left", va="top", linespacing=1.1)
+    _multiples_legend(fig, classes, n_missing, lang, digits, unit, key=key, size=size, st=st, title_h=title_h,
+                      grid=grid)
+    layout.add_attribution(fig, f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0], lang,
+                           fontsize=st.attribution, sources=[*layout.boundary_sources(g), *sources])
+    return fig, np.array(axes)
+
+
+def _values_by_year(values_by_year: Mapping[int, object] | pd.DataFrame, years: Sequence[int] | None,
+                    key_values: pd.Series) -> tuple[list[int], dict[int, pd.Series]]:
+    """The years to show (1–6, each with values) and their values by code."""
     if isinstance(values_by_year, pd.DataFrame):
         if "year" not in values_by_year:
             raise RvanalyticsError("values_by_year: a DataFrame needs a 'year' column")
         data = {int(y): part.drop(columns="year") for y, part in values_by_year.groupby("year")}
     else:
         data = {int(y): v for y, v in values_by_year.items()}
-    years = [int(y) for y in (years if years is not None else sorted(data))]
-    missing_years = [y for y in years if y not in data]
+    shown = [int(y) for y in (years if years is not None else sorted(data))]
+    missing_years = [y for y in shown if y not in data]
     if missing_years:
         raise RvanalyticsError(f"no values for year(s) {missing_years}; available: {sorted(data)}")
-    if not 1 <= len(years) <= 6:
-        raise RvanalyticsError(f"small multiples show 1–6 years, got {len(years)}; pass years=")
-    series = {y: values_by_code(data[y], g[key], what=f"values of {y}") for y in years}
-    if cmap is None and indicator is not None:
-        cmap = indicator_palette(indicator, diverging=diverging).cmap
-    labelled = _labelled(g, key, label_codes)
-    if len(labelled):
-        nm = names(g, lang, key)
-        lab = [(x, y, nm[c]) for c, (x, y) in zip(labelled[key], layout.label_points(labelled.geometry), strict=True)]
-        # small panels are crowded: the cities nearest to another labelled city choose their spot first
-        xy = np.array([(x, y) for x, y, _ in lab])
-        gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) + np.diag(np.full(len(lab), np.inf))
-        lab = [lab[i] for i in np.argsort(gaps.min(axis=1), kind="stable")]
-    pooled = np.concatenate([s.to_numpy() for s in series.values()])
-    classes = classify(pooled, scheme, k, bins=bins, diverging=diverging, cmap=cmap)
-    st = layout.STYLES[size]
-    fig = plt.figure(figsize=layout.SIZES[size])
-    n = len(years)
+    if not 1 <= len(shown) <= 6:
+        raise RvanalyticsError(f"small multiples show 1–6 years, got {len(shown)}; pass years=")
+    return shown, {y: values_by_code(data[y], key_values, what=f"values of {y}") for y in shown}
+
+
+def _crowded_first(g, key: str, labelled, lang: str) -> list[Label]:
+    """Anchors and names of the labelled places, those nearest to another labelled place first.
+
+    Small panels are crowded: the cities with the least room choose their spot first.
+    """
+    if not len(labelled):
+        return []
+    nm = names(g, lang, key)
+    lab = [(x, y, nm[c]) for c, (x, y) in zip(labelled[key], layout.label_points(labelled.geometry), strict=True)]
+    xy = np.array([(x, y) for x, y, _ in lab])
+    gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) + np.diag(np.full(len(lab), np.inf))
+    return [lab[i] for i in np.argsort(gaps.min(axis=1), kind="stable")]
+
+
+def _multiples_title(title: str, years: Sequence[int], lang: str, size: str,
+                     st: layout.Style) -> tuple[str, float, float]:
+    """The title with the years, fitted to the page width: text, font size and height (figure fraction)."""
+    head = text("years_title", lang, title=title, first=years[0], last=years[-1]) if len(years) > 1 else \
+        text("year_title", lang, title=title, year=years[0])
+    head, title_fs = _fit_title(head, 0.96 * layout.SIZES[size][0], st.title)
+    title_h = (head.count("\n") + 1) * title_fs * 1.2 / 72 / layout.SIZES[size][1]
+    return head, title_fs, title_h
+
+
+def _panel_grid(n: int, size: str, title_h: float, st: layout.Style) -> Grid:
+    """Columns, rows and the area of ``n`` panels: one row on a slide, up to three columns on A4.
+
+    A title longer than one line pushes the panels down.
+    """
     if size == "slide":
         ncol, nrow = n, 1
         area = (0.01, 0.05, 0.72, 0.82)
@@ -613,21 +437,28 @@ def small_multiples(
         fw, fh = layout.SIZES[size]
         panel_h = min(0.98 * fw / ncol * 1.85 / fh, 0.70 / nrow)
         area = (0.01, 0.90 - nrow * panel_h, 0.98, nrow * panel_h)
-    head = text("years_title", lang, title=title, first=years[0], last=years[-1]) if len(years) > 1 else \
-        text("year_title", lang, title=title, year=years[0])
-    head, title_fs = _fit_title(head, 0.96 * layout.SIZES[size][0], st.title)
-    title_h = (head.count("\n") + 1) * title_fs * 1.2 / 72 / layout.SIZES[size][1]  # figure fraction
     extra = title_h - st.title * 1.2 / 72 / layout.SIZES[size][1]
-    if extra > 0:  # a two-line title pushes the panels down
+    if extra > 0:
         area = (area[0], area[1], area[2], area[3] - extra)
-    axes = []
+    return ncol, nrow, area
+
+
+def _draw_panels(fig: Figure, g, key: str, years: Sequence[int], series: Mapping[int, pd.Series],
+                 classes: Classes, labelled, lab: Sequence[Label], grid: Grid,
+                 st: layout.Style) -> tuple[list[Axes], int]:
+    """One map per year in its cell (classed areas, labelled places outlined and dotted, the year above).
+
+    Returns the axes and the number of missing values over all panels.
+    """
+    ncol, nrow, area = grid
     cw, rh = area[2] / ncol, area[3] / nrow
-    n_missing_any = 0
+    axes = []
+    n_missing = 0
     for i, y in enumerate(years):
         r, c = divmod(i, ncol)
         ax = fig.add_axes((area[0] + c * cw, area[1] + (nrow - 1 - r) * rh, cw * 0.98, rh * 0.92))
         idx = classes.assign(series[y].to_numpy())
-        n_missing_any += int((idx < 0).sum())
+        n_missing += int((idx < 0).sum())
         with layout.batch_draw(fig):
             _draw_classes(ax, g, idx, classes, lw=0.15 if key == "code" else 0.4,
                           edge="#ffffff" if key == "code" else "#4a4a4a")
@@ -639,18 +470,24 @@ def small_multiples(
                        edgecolors="#ffffff", linewidths=0.8, zorder=39)
         ax.set_title(str(y), fontsize=st.subtitle, fontweight="bold")
         axes.append(ax)
-    if len(labelled):  # names once, in the first panel, anywhere in its cell (beside Finland too)
-        fw, fh = fig.get_size_inches() * fig.dpi
-        cell = Bbox.from_bounds(area[0] * fw, (area[1] + (nrow - 1) * rh) * fh, cw * fw, rh * 0.92 * fh)
-        layout.place_labels(axes[0], lab, fontsize=min(st.small - 2, 9.0), marker_pt=4.0, bounds=cell)
-    layout.add_north_arrow(axes[0], xy=(0.12, 0.80), lang=lang, fontsize=st.small)
-    layout.add_scale_bar(axes[0], xy=(0.03, 0.60), fraction=0.3, fontsize=st.small)
-    fig.text(0.02, 0.975, head, fontsize=title_fs, fontweight="bold", ha="left", va="top", linespacing=1.1)
-    level = text("municipalities" if key == "code" else "regions", lang)
-    handles = _legend_handles(classes, None, n_missing_any, lang, digits, n_missing_any > 0)
-    from rvanalytics.maps._common import _wrap
+    return axes, n_missing
 
-    legend_title = _wrap(f"{unit} ({level})" if unit else level.capitalize(),
+
+def _name_in_first_panel(fig: Figure, ax: Axes, lab: Sequence[Label], grid: Grid, st: layout.Style) -> None:
+    """Name the labelled places once, in the first panel, anywhere in its cell (beside Finland too)."""
+    ncol, nrow, area = grid
+    cw, rh = area[2] / ncol, area[3] / nrow
+    fw, fh = fig.get_size_inches() * fig.dpi
+    cell = Bbox.from_bounds(area[0] * fw, (area[1] + (nrow - 1) * rh) * fh, cw * fw, rh * 0.92 * fh)
+    layout.place_labels(ax, lab, fontsize=min(st.small - 2, 9.0), marker_pt=4.0, bounds=cell)
+
+
+def _multiples_legend(fig: Figure, classes: Classes, n_missing: int, lang: str, digits: int | None, unit: str, *,
+                      key: str, size: str, st: layout.Style, title_h: float, grid: Grid) -> None:
+    """The scheme under the title and one legend for all panels (right of them on a slide, below on A4)."""
+    level = text("municipalities" if key == "code" else "regions", lang)
+    handles = _legend_handles(classes, None, n_missing, lang, digits, n_missing > 0)
+    legend_title = wrap_text(f"{unit} ({level})" if unit else level.capitalize(),
                          (0.24 if size == "slide" else 0.8) * layout.SIZES[size][0], st.legend, bold=True)
     fig.text(0.02, 0.975 - title_h - 0.2 * st.title / 72 / layout.SIZES[size][1], text(classes.scheme, lang),
              fontsize=st.subtitle, ha="left", va="top")
@@ -658,13 +495,11 @@ def small_multiples(
         leg = fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.74, 0.45), fontsize=st.legend,
                          title=legend_title, title_fontsize=st.legend, frameon=False, alignment="left")
     else:
+        area = grid[2]
         leg = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.06, area[1] - 0.02), fontsize=st.legend,
                          title=legend_title, title_fontsize=st.legend, frameon=False, alignment="left",
                          ncol=2)
     leg.get_title().set_fontweight("bold")
-    layout.add_attribution(fig, f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0], lang,
-                           fontsize=st.attribution, sources=[*layout.boundary_sources(g), *sources])
-    return fig, np.array(axes)
 
 
 def _fit_title(title: str, width_in: float, fontsize: float) -> tuple[str, float]:
@@ -672,36 +507,10 @@ def _fit_title(title: str, width_in: float, fontsize: float) -> tuple[str, float
 
     Returns the text (with a line break where wrapped) and the font size to use.
     """
-    from rvanalytics.maps._common import _wrap
-
     for fs in (fontsize, 0.9 * fontsize, 0.8 * fontsize):
-        if "\n" not in _wrap(title, width_in, fs, bold=True):
+        if "\n" not in wrap_text(title, width_in, fs, bold=True):
             return title, fs
-    return _wrap(title, width_in, 0.8 * fontsize, bold=True), 0.8 * fontsize
-
-
-def indicator_meta(indicator: str, lang: str = "fi") -> dict[str, str]:
-    """Name (in ``lang``), unit and direction of an indicator from the catalogue.
-
-    An indicator the catalogue does not list (a user's own table) keeps its id as
-    the name, no unit and no direction.
-    """
-    from rvanalytics.indicators import indicator_catalogue, unit_text
-
-    meta = {"name": indicator, "unit": "", "direction": ""}
-    cat = indicator_catalogue()
-    if indicator not in cat.index:
-        return meta
-    row = cat.loc[indicator]
-    for col in (f"name_{lang}", "name_en", "name_fi"):
-        if col in row and isinstance(row[col], str) and row[col]:
-            meta["name"] = row[col]
-            break
-    for col in ("unit", "direction"):
-        if col in row and isinstance(row[col], str):
-            meta[col] = row[col]
-    meta["unit"] = unit_text(meta["unit"], lang)
-    return meta
+    return wrap_text(title, width_in, 0.8 * fontsize, bold=True), 0.8 * fontsize
 
 
 def indicator_map(
@@ -747,6 +556,23 @@ def indicator_map(
     -------
     (Figure, Axes)
     """
+    rows = _indicator_rows(panel, indicator, year, level)
+    gdf = _boundaries_for(rows, level, municipalities, regions)
+    meta = indicator_meta(indicator, lang)
+    unit = meta["unit"] or _panel_unit(rows, lang)
+    if cmap is None:
+        cmap = indicator_palette(direction=meta["direction"], diverging=diverging).cmap
+    return choropleth(
+        gdf, rows[["code", "value"]], scheme=scheme, k=k, bins=bins, diverging=diverging, cmap=cmap, unit=unit,
+        title=meta["name"], year=year, lang=lang, ax=ax, size=size, inset=inset,
+        regions=regions if level == "municipality" else None,
+        label_codes=label_codes if level == "municipality" else (), label_regions=label_regions,
+        sources=sorted(rows["source"].dropna().astype(str).unique()) if "source" in rows else (),
+    )
+
+
+def _indicator_rows(panel: pd.DataFrame, indicator: str, year: int, level: str) -> pd.DataFrame:
+    """The panel rows of the indicator, level and year; an error names the years that have data."""
     if level not in ("municipality", "region"):
         raise RvanalyticsError(f"level must be 'municipality' or 'region', not {level!r}")
     rows = panel[(panel["indicator"] == indicator) & (panel["level"] == level)]
@@ -756,6 +582,11 @@ def indicator_map(
     rows = rows[rows["year"] == year]
     if rows.empty:
         raise RvanalyticsError(f"indicator {indicator!r} has no {level} values for {year}; years: {available}")
+    return rows
+
+
+def _boundaries_for(rows: pd.DataFrame, level: str, municipalities, regions):
+    """The boundaries of the level; they must be of the rows' municipal division."""
     gdf = municipalities if level == "municipality" else regions
     if gdf is None:
         raise RvanalyticsError(f"pass the {'municipalities' if level == 'municipality' else 'regions'} boundaries")
@@ -767,19 +598,11 @@ def indicator_map(
                 f"the panel is on the {division} municipal division but the boundaries are of {sorted(years)}; "
                 f"load the boundaries of {division}"
             )
-    meta = indicator_meta(indicator, lang)
-    if meta["unit"]:
-        unit = meta["unit"]
-    else:  # not in the catalogue (a user's own table): the panel's unit
-        from rvanalytics.indicators import unit_text
+    return gdf
 
-        unit = unit_text(rows["unit"].dropna().iloc[0], lang) if rows["unit"].notna().any() else ""
-    if cmap is None:
-        cmap = indicator_palette(direction=meta["direction"], diverging=diverging).cmap
-    return choropleth(
-        gdf, rows[["code", "value"]], scheme=scheme, k=k, bins=bins, diverging=diverging, cmap=cmap, unit=unit,
-        title=meta["name"], year=year, lang=lang, ax=ax, size=size, inset=inset,
-        regions=regions if level == "municipality" else None,
-        label_codes=label_codes if level == "municipality" else (), label_regions=label_regions,
-        sources=sorted(rows["source"].dropna().astype(str).unique()) if "source" in rows else (),
-    )
+
+def _panel_unit(rows: pd.DataFrame, lang: str) -> str:
+    """The panel's unit in ``lang``, for an indicator the catalogue does not list (a user's own table)."""
+    from rvanalytics.indicators import unit_text
+
+    return unit_text(rows["unit"].dropna().iloc[0], lang) if rows["unit"].notna().any() else ""

@@ -1,8 +1,13 @@
-"""The coverage map: which regions (maakunnat) the city cohort reaches."""
+"""The coverage map: which regions (maakunnat) the city cohort reaches.
+
+:func:`coverage_map` reads as its steps: key figures (:func:`coverage_stats`), the page
+and title, the areas (and the Helsinki-region inset), the city labels (largest city
+first), optional region names, the legend and the credit line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -148,11 +153,32 @@ def coverage_map(
     if not codes:
         raise RvanalyticsError("the cohort is empty; pass at least one municipality code")
     stats = coverage_stats(munis, codes, population)
-    covered = set(munis.loc[munis["code"].isin(codes), "region_code"])
     n_reg = n_regions or int(regs["region_code"].nunique())
 
+    page = _titled_page(ax, size, lang, title, year, stats, n_reg)
+    regs = regs.assign(_covered=regs["region_code"].isin(munis.loc[munis["code"].isin(codes), "region_code"]))
+    cities = munis[munis["code"].isin(codes)]
+    draw = _area_painter(munis, regs, cities)
+    draw(page.ax)
+    page.extent(munis.total_bounds)
+    inset_extent, inset_ax = _add_inset(page, munis, draw, lang) if inset else (None, None)
+    main_labels, inset_labels = _city_labels(munis, cities, population, lang, inset_extent)
+    obstacles = [inset_ax] if inset_ax is not None else []
+    placed = layout.place_labels(page.ax, main_labels, fontsize=page.style.label, obstacles=obstacles,
+                                 avoid=[page.inset_outline] if page.inset_outline else [])
+    if label_regions:
+        _label_regions(page, regs, lang, avoid=[*placed, *obstacles])
+    if inset_ax is not None and inset_labels:
+        layout.place_labels(inset_ax, inset_labels, fontsize=page.style.label, center_first=True)
+    _add_legend(page, stats, n_reg, lang)
+    page.decorate(regs, lang, year, sources=[*layout.boundary_sources(munis), *sources])
+    return page.fig, page.ax
+
+
+def _titled_page(ax: Axes | None, size: str, lang: str, title: str | None, year: int | None,
+                 stats: dict[str, float], n_reg: int) -> Page:
+    """The page (or the given axes) with the title and the key figures (regions covered, population shares)."""
     page = Page(ax, size)
-    head = title or text("coverage_title", lang)
     lines = [
         text("regions_covered", lang, n=stats["regions_covered"], total=n_reg),
         text("pop_cities", lang, share=format_share(stats["share_cities"], lang)),
@@ -160,11 +186,16 @@ def coverage_map(
     ]
     if year is not None:
         lines.append(text("pop_year", lang, year=year))
-    page.title(head, lines)
-    ax = page.ax
-    st = page.style
-    regs = regs.assign(_covered=regs["region_code"].isin(covered))
-    cities = munis[munis["code"].isin(codes)]
+    page.title(title or text("coverage_title", lang), lines)
+    return page
+
+
+def _area_painter(munis, regs, cities) -> Callable[..., None]:
+    """A function drawing covered and uncovered regions, municipal borders and the cohort cities into an axes.
+
+    ``regs`` has a boolean ``_covered`` column. The same drawing goes to the main map and
+    (with thicker lines, ``lw_scale``) to the inset.
+    """
 
     def draw(target: Axes, lw_scale: float = 1.0) -> None:
         with layout.batch_draw(target.figure):
@@ -179,40 +210,42 @@ def coverage_map(
             cities.plot(ax=target, facecolor=COLORS["city"], edgecolor="#7c2d12", linewidth=0.5 * lw_scale, zorder=3)
             regs.boundary.plot(ax=target, color=COLORS["region_edge"], linewidth=0.9 * lw_scale, zorder=4)
 
-    draw(ax)
-    page.extent(munis.total_bounds)
+    return draw
 
-    inset_ax = None
-    inset_extent = None
-    if inset:
-        inset_extent = layout.inset_bounds(munis)
-        inset_ax = page.inset(lambda a: draw(a, 2.0), inset_extent, lang)
 
+def _add_inset(page: Page, munis, draw: Callable[..., None],
+               lang: str) -> tuple[tuple[float, float, float, float], Axes]:
+    """The Helsinki-region inset; returns its extent (EPSG:3067) and axes."""
+    extent = layout.inset_bounds(munis)
+    return extent, page.inset(lambda a: draw(a, 2.0), extent, lang)
+
+
+def _city_labels(munis, cities, population: pd.Series | Mapping[str, float], lang: str,
+                 inset_extent) -> tuple[list[tuple[float, float, str]], list[tuple[float, float, str]]]:
+    """Anchors and names of the cohort cities, largest first: those on the main map and those in the inset."""
     label_names = names(munis, lang)
     points = layout.label_points(cities.geometry)
     pop = pd.Series(population, dtype="float64")
     pop.index = pop.index.astype(str)
     order = np.argsort(-pop.reindex(cities["code"]).fillna(0).to_numpy(), kind="stable")
-    main_pts, inset_pts = [], []
+    main, in_inset = [], []
     for i in order:
-        code = cities["code"].iloc[i]
         px, py = points[i]
-        label = (code, px, py, label_names[code])
-        if inset_extent is not None and _inside(px, py, inset_extent):
-            inset_pts.append(label)
-        else:
-            main_pts.append(label)
-    obstacles = [inset_ax] if inset_ax is not None else []
-    city_labels = layout.place_labels(ax, [(x, y, n) for _, x, y, n in main_pts], fontsize=st.label,
-                                      obstacles=obstacles, avoid=[page.inset_outline] if page.inset_outline else [])
-    if label_regions:
-        region_names = names(regs, lang, "region_code")
-        keep = regs["region_code"] != layout.ALAND_REGION_CODE  # Åland has its own label
-        layout.label_inside(ax, regs.geometry[keep], [region_names[c] for c in regs["region_code"][keep]],
-                            fontsize=st.small, avoid=[*city_labels, *obstacles])
-    if inset_ax is not None and inset_pts:
-        layout.place_labels(inset_ax, [(x, y, n) for _, x, y, n in inset_pts], fontsize=st.label, center_first=True)
+        label = (px, py, label_names[cities["code"].iloc[i]])
+        (in_inset if inset_extent is not None and _inside(px, py, inset_extent) else main).append(label)
+    return main, in_inset
 
+
+def _label_regions(page: Page, regs, lang: str, avoid: Sequence) -> None:
+    """Region names (small, grey italic) where they do not collide with ``avoid``; Åland has its own label."""
+    region_names = names(regs, lang, "region_code")
+    keep = regs["region_code"] != layout.ALAND_REGION_CODE
+    layout.label_inside(page.ax, regs.geometry[keep], [region_names[c] for c in regs["region_code"][keep]],
+                        fontsize=page.style.small, avoid=avoid)
+
+
+def _add_legend(page: Page, stats: dict[str, float], n_reg: int, lang: str) -> None:
+    """Legend: cohort city, covered regions and uncovered regions with their counts."""
     handles = [
         Patch(facecolor=COLORS["city"], edgecolor="#7c2d12", label=text("cohort_city", lang)),
         Patch(facecolor=COLORS["covered"], edgecolor=COLORS["region_edge"],
@@ -221,10 +254,7 @@ def coverage_map(
               label=f"{text('uncovered_region', lang)} ({n_reg - stats['regions_covered']})"),
     ]
     page.legend(handles)
-    page.decorate(regs, lang, year, sources=[*layout.boundary_sources(munis), *sources])
-    return page.fig, ax
 
 
 def _inside(x: float, y: float, bounds) -> bool:
     return bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]
-

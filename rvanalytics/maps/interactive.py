@@ -41,8 +41,9 @@ from branca.element import Element
 
 from rvanalytics.atomic import atomic_write_text
 from rvanalytics.exceptions import RvanalyticsError
-from rvanalytics.maps._common import check_gdf, names
-from rvanalytics.maps.choropleth import Classes, _level_key, classify, indicator_palette, values_by_code
+from rvanalytics.maps._common import check_gdf, level_key, names
+from rvanalytics.maps.choropleth import values_by_code
+from rvanalytics.maps.classes import Classes, classify, indicator_palette
 from rvanalytics.maps.i18n import check_lang, format_number, text
 from rvanalytics.maps.layout import attribution_text, boundary_sources
 
@@ -196,7 +197,7 @@ def explore_map(
         Height of the map element (``"100%"`` or pixels).
     indicator : str, optional
         Indicator id: without ``cmap`` its palette comes from
-        :func:`~rvanalytics.maps.choropleth.indicator_palette`, as on the static maps.
+        :func:`~rvanalytics.maps.classes.indicator_palette`, as on the static maps.
     sources : sequence of str
         Catalogue ids of the data's sources, for the attribution in the legend.
 
@@ -209,7 +210,7 @@ def explore_map(
     check_lang(lang)
     if cmap is None and indicator is not None:
         cmap = indicator_palette(indicator, diverging=diverging).cmap
-    key = _level_key(gdf)
+    key = level_key(gdf)
     g = check_gdf(gdf, "the map", key)
     highlight = {str(c) for c in highlight_codes}
     unknown = sorted(highlight - set(g[key]))
