@@ -4,7 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["make_coverage_map"]
+__all__ = ["make_coverage_map", "population_sources"]
+
+
+def population_sources(panel, codes, year: int) -> list[str]:
+    """Catalogue ids of the sources of the population rows used for the map (``codes`` in ``year``).
+
+    They go to the map's credit line beside the boundaries' source.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"indicator": ["population"] * 3, "level": ["municipality"] * 3,
+    ...                       "code": ["091", "049", "091"], "year": [2023, 2023, 2022],
+    ...                       "source": ["sotkanet_population", "statfin_pxweb_11re", "other"]})
+    >>> population_sources(panel, ["091", "049"], 2023)
+    ['sotkanet_population', 'statfin_pxweb_11re']
+    """
+    used = panel[(panel["indicator"] == "population") & (panel["level"] == "municipality")
+                 & (panel["year"] == year) & panel["code"].astype(str).isin([str(c) for c in codes])]
+    return sorted(used["source"].dropna().astype(str).unique())
 
 
 def make_coverage_map(
@@ -36,7 +55,8 @@ def make_coverage_map(
         regions = load_regions(year, simplified=True, store=store)
         panel = load_panel(store, indicators=["population"], level="municipality")
         population, pop_year = population_from_panel(panel, munis["code"], division_year=year)
-        fig, _ = coverage_map(munis, regions, codes, population, lang=lang, year=pop_year)
+        fig, _ = coverage_map(munis, regions, codes, population, lang=lang, year=pop_year,
+                              sources=population_sources(panel, munis["code"], pop_year))
         try:
             path = save_map(fig, out_path, dpi=200)
         finally:
