@@ -344,3 +344,45 @@ def test_data_table_source_is_a_short_name_linking_to_the_sources_table(tmp_path
     for n in {m for c in cells for m in re.findall(r"#source-(\d)", c)}:
         assert f'<span id="source-{n}">{n}</span>' in sources
     assert "Finlands miljöcentral" in sources or "Syke" in sources
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_key_sections_from_public_documents_are_labelled_with_source_and_date(
+    tmp_path: Path, shown: list[str], lang: str
+) -> None:
+    source = {"title": "city.example", "url": "https://city.example/climate", "date": "2024-05"}
+    data = _profile().model_dump()
+    data["text_language"] = "en"
+    data["key_measure"] = {"description": f"Climate partnership {EVIL}", "themes": ["climate"],
+                           "basis": "public_documents", "source": source,
+                           "translations": {"fi": "Ilmastokumppanuus"}}
+    data["responsible_unit"] = {"description": "The climate coordinator", "basis": "public_documents",
+                                "source": {**source, "date": "undated city page"}}
+    s = _story(tmp_path, profile=CityProfile.model_validate(data), lang=lang)
+    s.key_sections()
+    page = shown[0]
+    label = {"fi": "Mitä kaupunki nostaa esiin julkisissa asiakirjoissaan",
+             "sv": "Det som staden lyfter fram i sina offentliga dokument",
+             "en": "What the city highlights in its public documents"}[lang]
+    assert page.count(label) == 2  # the key measure and the responsible unit; the problem is unknown
+    assert '(<a href="https://city.example/climate">city.example</a>, 2024-05):' in page
+    tag = {"fi": " (englanniksi)", "sv": " (på engelska)", "en": ""}[lang]
+    assert f"undated city page{tag})" in page  # a described date is the source's English words
+    if lang == "fi":  # the translation in the report's language, no marker
+        assert "<p>Ilmastokumppanuus</p>" in page and "Climate partnership" not in page
+    else:  # no translation: the profile's words, marked with their language
+        assert f"<p>Climate partnership &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;{tag}</p>" in page
+    assert f"<p>The climate coordinator{tag}</p>" in page
+    assert "<script>" not in page
+    assert {"fi": "Avainongelma", "sv": "Nyckelproblem", "en": "Key problem"}[lang] in page  # unknown, one line
+
+
+def test_key_sections_without_the_new_fields(shown: list[str]) -> None:
+    """Sections as key_sections gave them before basis/source/translations/responsible_unit existed."""
+    from rvanalytics.report.story.html import key_section
+
+    old = {"key_measure": {"known": True, "title": "Bikes", "description": "More bikes", "status": "started"},
+           "key_problem": {"known": False, "unknown_reason": "not stated"}}
+    page = key_section(old, "en", "fi")
+    assert "<strong>Bikes</strong> (käynnissä)" in page and "More bikes (englanniksi)" in page
+    assert "julkisissa asiakirjoissaan" not in page and "Vastuutaho" not in page

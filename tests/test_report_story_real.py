@@ -103,3 +103,18 @@ def test_every_recorded_vintage_in_the_report_language(store: Path, lang: str) -
                          r"years|division|data)\b")
     left = {v: vintage_text(v, lang) for v in vintages if english.search(vintage_text(v, lang))}
     assert not left, left
+
+
+def test_joensuu_key_measure_is_what_the_city_highlights(joensuu) -> None:
+    """The recorded profile (city-key-measures): Finnish paraphrase in a Finnish report, with source and date."""
+    from rvanalytics.cities import key_sections
+    from rvanalytics.report.story.html import key_section
+
+    sections = key_sections(joensuu.profile)
+    if sections["key_measure"].get("basis") != "public_documents":
+        pytest.skip("the profile's key measure is not from public documents")
+    page = key_section(sections, joensuu.profile.text_language, "fi")
+    km = sections["key_measure"]
+    assert km["translations"]["fi"][:40] in page and km["description"][:40] not in page
+    assert "Mitä kaupunki nostaa esiin julkisissa asiakirjoissaan" in page
+    assert km["source"]["url"] in page and "taustamuistio" not in page.replace("ei kaupungin taustamuistiosta", "")

@@ -246,13 +246,16 @@ class CityStory:
             fig, f"map-{ind}", F.indicator_name(self.data.catalogue, ind, self.lang))))
 
     def key_sections(self) -> None:
-        """The key measure and the key problem, or what the profile says about their absence."""
+        """Key measure, key problem and responsible unit, or what the profile says about their absence.
+
+        Text the city highlights in its public documents is labelled so, with its source and date.
+        """
         from rvanalytics.cities import key_sections
 
         if self.data.profile is None:
             reason = self.t("no_profile", code=self.data.code)
             _html(H.empty_section(self.t("key"), self.t("unknown_because", reason=reason)))
-            for which in ("key_measure", "key_problem"):
+            for which in ("key_measure", "key_problem", "responsible_unit"):
                 self.metrics[which] = {"known": False, "unknown_reason": reason}
             return
         sections = key_sections(self.data.profile)

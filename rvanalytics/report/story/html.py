@@ -299,19 +299,62 @@ def freshness_table(rows: list[FreshnessRow], lang: str, refs: dict[str, SourceR
     return html_table(body, head, numeric=[1, 2, 3, 4, 5], css="freshness", markup=[6]) + notes
 
 
+_KEY_PARTS = ("key_measure", "key_problem", "responsible_unit")
+
+
+def _date_text(date: object, lang: str) -> str:
+    """A source's date as given; described dates are the table's English words, marked as such."""
+    text = str(date)
+    return text if _DATE.match(text) or lang == "en" else text + language_tag("en", lang)
+
+
+def _key_text(s: dict[str, object], text_language: str | None, lang: str) -> str:
+    """The text in the report language: its translation there, else the profile's words marked with their language."""
+    translations = s.get("translations") or {}
+    if isinstance(translations, dict) and translations.get(lang):
+        return esc(translations[lang])
+    language = s.get("text_language") or text_language
+    return esc(s.get("description")) + esc(language_tag(language if isinstance(language, str) else None, lang))
+
+
 def key_section(sections: dict[str, dict[str, object]], text_language: str | None, lang: str) -> str:
-    """Key measure and key problem; one line each when the profile does not give them."""
+    """Key measure, key problem and responsible unit; one line each when the profile does not give them.
+
+    Text whose basis is ``public_documents`` is labelled as what the city highlights in its public
+    documents, with the source and date, never as the city's background document.
+    """
     tag = language_tag(text_language, lang)
     parts = []
-    for which in ("key_measure", "key_problem"):
-        s = sections[which]
+    for which in _KEY_PARTS:
+        s = sections.get(which)
+        if s is None:  # a profile schema without the part
+            continue
         if not s.get("known"):
             reason = s.get("unknown_reason")
-            why = t(lang, "not_given") + (f"{tag}: {reason}" if reason else "")
+            if which == "responsible_unit" or not reason:  # our own words, not the profile's
+                why = t(lang, "not_given")
+            else:
+                why = t(lang, "not_given") + f"{tag}: {reason}"
             parts.append(empty_section(t(lang, which), why))
             continue
-        title = f"<p><strong>{esc(s.get('title'))}</strong> ({esc(s.get('status'))})</p>" if s.get("title") else ""
-        parts.append(heading(t(lang, which), 3) + title + f"<p>{esc(s.get('description'))}{esc(tag)}</p>")
+        block = heading(t(lang, which), 3)
+        source = s.get("source") if isinstance(s.get("source"), dict) else None
+        if s.get("basis") == "public_documents":
+            where = ""
+            if source:
+                link = f'<a href="{esc(source.get("url"))}">{esc(source.get("title") or source.get("url"))}</a>'
+                date = f", {esc(_date_text(source['date'], lang))}" if source.get("date") else ""
+                where = f" ({link}{date})"
+            block += f'<p class="basis"><em>{esc(t(lang, "highlighted"))}</em>{where}:</p>'
+        title = s.get("title") if which == "key_measure" else None
+        status = s.get("status")
+        if title:
+            words = f" ({esc(t(lang, 'measure_' + str(status)))})" if status in ("started", "planned") else ""
+            block += f"<p><strong>{esc(title)}</strong>{words}</p>"
+        block += f"<p>{_key_text(s, text_language, lang)}</p>"
+        if source and s.get("basis") != "public_documents" and source.get("url"):
+            block += f'<p>(<a href="{esc(source["url"])}">{esc(source.get("title") or source["url"])}</a>)</p>'
+        parts.append(block)
     return "".join(parts)
 
 
