@@ -657,3 +657,17 @@ def test_report_kernel_imports_stay_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_coverage_inset_only_when_a_cohort_city_lies_in_it(munis, regions, population):
+    """The FISU cohort has no city in the capital region: no empty inset, every city named on the main map."""
+    from rvanalytics.cohort import TEN_CITY_COHORT, load_cohort
+
+    fisu = load_cohort("fisu", year=0).codes
+    fig, ax = coverage_map(munis, regions, fisu, pop_of(population, 2022), year=2022)
+    n_fisu = len(fig.axes)
+    texts = figure_texts(fig)
+    for name in ("Hyvinkää", "Riihimäki", "Forssa", "Kemi", "Siilinjärvi"):
+        assert name in texts
+    fig, _ = coverage_map(munis, regions, TEN_CITY_COHORT, pop_of(population, 2022), year=2022)
+    assert len(fig.axes) == n_fisu + 1  # the inset: Helsinki and Espoo lie in it

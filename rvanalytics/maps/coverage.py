@@ -131,7 +131,7 @@ def coverage_map(
     title : str, optional
         Overrides the default title.
     inset : bool
-        Draw the Helsinki-region inset.
+        Draw the Helsinki-region inset when a cohort city lies in it.
     n_regions : int, optional
         Number of regions for "N/19" (default: the regions in ``regions``).
     label_regions : bool
@@ -161,7 +161,8 @@ def coverage_map(
     draw = _area_painter(munis, regs, cities)
     draw(page.ax)
     page.extent(munis.total_bounds)
-    inset_extent, inset_ax = _add_inset(page, munis, draw, lang) if inset else (None, None)
+    inset_extent, inset_ax = _add_inset(page, munis, draw, lang) if inset and _any_in_inset(munis, cities) \
+        else (None, None)
     main_labels, inset_labels = _city_labels(munis, cities, population, lang, inset_extent)
     obstacles = [inset_ax] if inset_ax is not None else []
     placed = layout.place_labels(page.ax, main_labels, fontsize=page.style.label, obstacles=obstacles,
@@ -213,6 +214,19 @@ def _area_painter(munis, regs, cities) -> Callable[..., None]:
     return draw
 
 
+def _in_inset(geometry, extent) -> bool:
+    """A city goes into the inset when all of it lies inside the inset's extent (else it stays on the main map)."""
+    from shapely.geometry import box
+
+    return bool(geometry.within(box(*extent)))
+
+
+def _any_in_inset(munis, cities) -> bool:
+    """True when a cohort city lies in the Helsinki-region inset (else the inset would show no cohort city)."""
+    extent = layout.inset_bounds(munis)
+    return any(_in_inset(g, extent) for g in cities.geometry)
+
+
 def _add_inset(page: Page, munis, draw: Callable[..., None],
                lang: str) -> tuple[tuple[float, float, float, float], Axes]:
     """The Helsinki-region inset; returns its extent (EPSG:3067) and axes."""
@@ -232,7 +246,8 @@ def _city_labels(munis, cities, population: pd.Series | Mapping[str, float], lan
     for i in order:
         px, py = points[i]
         label = (px, py, label_names[cities["code"].iloc[i]])
-        (in_inset if inset_extent is not None and _inside(px, py, inset_extent) else main).append(label)
+        inside = inset_extent is not None and _in_inset(cities.geometry.iloc[i], inset_extent)
+        (in_inset if inside else main).append(label)
     return main, in_inset
 
 
