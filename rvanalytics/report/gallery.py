@@ -38,6 +38,9 @@ GALLERY_WORDS: dict[str, dict[str, str]] = {
         "open_last_good": "Avaa viimeisin onnistunut raportti →",
         "failed_notebook": "Epäonnistuneen ajon muistikirja",
         "public_documents": "Kaupungin julkisissa asiakirjoissaan korostama",
+        "public_facts_only": "Ei kaupunkiprofiilia: sivu perustuu julkisiin tietoihin (FISU-jäsenyys, tilastot).",
+        "own_and_network": "kaupungin omia {own}, FISU-verkoston {network}",
+        "none_assessed": "tavoitteiden mittareille ei ole tietoa tästä kunnasta",
         "public_documents_note": "Avaintoimet ja -ongelmat ovat sitä, mitä kaupunki itse korostaa julkisissa "
                                  "asiakirjoissaan (lähde ja päiväys kunkin kohdalla); ne eivät ole kaupungin "
                                  "taustadokumentista, jota ei ole julkisesti saatavilla.",
@@ -51,6 +54,9 @@ GALLERY_WORDS: dict[str, dict[str, str]] = {
         "open_last_good": "Öppna den senaste lyckade rapporten →",
         "failed_notebook": "Den misslyckade körningens anteckningsbok",
         "public_documents": "Det staden lyfter fram i sina offentliga dokument",
+        "public_facts_only": "Ingen stadsprofil: sidan bygger på offentliga uppgifter (FISU-medlemskap, statistik).",
+        "own_and_network": "stadens egna {own}, FISU-nätverkets {network}",
+        "none_assessed": "det finns inga uppgifter om målens indikatorer för denna kommun",
         "public_documents_note": "Nyckelåtgärder och nyckelproblem är det som staden själv lyfter fram i sina "
                                  "offentliga dokument (källa och datum vid varje); de kommer inte från stadens "
                                  "bakgrundsdokument, som inte är offentligt.",
@@ -64,6 +70,9 @@ GALLERY_WORDS: dict[str, dict[str, str]] = {
         "open_last_good": "Open the last good report →",
         "failed_notebook": "Notebook of the failed run",
         "public_documents": "What the city highlights in its public documents",
+        "public_facts_only": "No city profile: the page is built from public facts (FISU membership, statistics).",
+        "own_and_network": "{own} the city's own, {network} the FISU network's",
+        "none_assessed": "no data on the targets' indicators for this municipality",
         "public_documents_note": "Key measures and problems are what each city itself highlights in its public "
                                  "documents (source and date with each); they are not taken from the city's "
                                  "background document, which is not public.",
@@ -134,6 +143,11 @@ class Card:
     def n_assessed(self) -> int:
         """Targets with a status (an assessment) of the ``len(targets)`` in the profile."""
         return sum(1 for t in self.targets if _assessed(t))
+
+    @property
+    def n_network(self) -> int:
+        """How many of the targets are the FISU network's (the rest are the city's own)."""
+        return sum(1 for t in self.targets if t.get("origin") == "network")
 
     @property
     def chips(self) -> list[dict[str, Any]]:
