@@ -75,6 +75,10 @@ def _print_status(store: Optional[Path]) -> None:
             typer.echo(f"  - {problem}")
 
 
+#: Lines printed per list in `data inspect` (flags, indicators) before "… and N more".
+LIST_LINES = 25
+
+
 @data_app.command("inspect")
 def inspect(
     file: Path = typer.Argument(..., help="A boundary file (GeoJSON, GML, GeoPackage, TopoJSON, Shapefile) or an indicator file (CSV, JSON, Excel)."),
@@ -87,8 +91,11 @@ def inspect(
     for key, value in report.items():
         if isinstance(value, list):
             typer.echo(f"{key}:")
-            for item in value:
+            # a large file can flag thousands of rows: show the first ones and say how many more
+            for item in value[:LIST_LINES]:
                 typer.echo(f"  - {item}")
+            if len(value) > LIST_LINES:
+                typer.echo(f"  … and {len(value) - LIST_LINES} more ({len(value)} in all)")
         else:
             typer.echo(f"{key}: {value}")
 

@@ -38,6 +38,18 @@ class Flags:
         return len(self.rows)
 
 
+def row_list(rows: list[int], limit: int = 5) -> str:
+    """Rows for a message: all of a few, the first ``limit`` and the count of many.
+
+    Examples
+    --------
+    >>> row_list([2, 3]), row_list(list(range(2, 1000)))
+    ('rows 2, 3', 'rows 2, 3, 4, 5, 6 … (998 rows)')
+    """
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return f"rows {shown}" + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
+
+
 def check_file(path: str | Path) -> bytes:
     """The file's bytes; a :class:`DataFileError` for a missing, empty or HTML file."""
     path = Path(path)

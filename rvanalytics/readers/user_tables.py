@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
-from rvanalytics.readers._common import Flags, check_file, pad_codes, parse_numbers, read_text
+from rvanalytics.readers._common import Flags, check_file, pad_codes, parse_numbers, read_text, row_list
 
 __all__ = ["OPTIONAL_COLUMNS", "TIDY_COLUMNS", "read_user_table"]
 
@@ -153,7 +153,7 @@ def read_user_table(path: str | Path, *, division_year: int | None = None, store
             same = vals.isna().all() or (vals.nunique(dropna=False) == 1)
             if not same:
                 rows = [int(i) + 2 for i in group.index]
-                raise DataFileError(path, f"rows {rows} give different values for {dict(zip(keys, key_values))}",
+                raise DataFileError(path, f"{row_list(rows)} give different values for {dict(zip(keys, key_values))}",
                                     "keep one row per code, year and indicator", row=rows[1], column="value")
             for idx in group.index[1:]:
                 flags.add(path, int(idx) + 2, "exact duplicate of an earlier row; kept once", "code")
