@@ -181,12 +181,79 @@ class CityStory:
             figure = self.figure_html(fig, f"target-{fact.target_id}", fact.label)
         return H.target_card(fact, self.lang, figure)
 
-    def indicators_section(self, max_per_theme: int = 4) -> None:
-        """Emissions by sector, then the city's series by theme (rates with region and country)."""
+    def theme_sections(self) -> None:
+        """Energy and buildings, urban structure, emissions by sector: the city beside its region and the country.
+
+        Each with its source and year; a section whose city has no values is one line.
+        """
+        from rvanalytics.report.story.charts import fuel_mix_chart, sectors_chart
+        from rvanalytics.report.story.texts import vintage_text
+
+        refs = {r.id: r for r in F.source_refs(self.data, self.lang)}
+        vintages = {str(s.get("id")): vintage_text(s.get("vintage"), self.lang) for s in self.data.manifest_sources}
+        city, region = self.city.name, self.city.region_name
+        lead = H.heading(self.t("themes"))  # shown with the first section
+        none = self.t("no_city_data")
+
+        energy = F.energy_buildings_facts(self.data, self.lang)
+        if not energy.has_city_data:
+            _html(lead + H.empty_section(self.t("theme_energy"), none))
+        else:
+            block = H.heading(self.t("theme_energy"), 3)
+            if energy.mix is not None:
+                fig, _ = fuel_mix_chart(energy.mix, self.lang)
+                block += self.figure_html(fig, "theme-heating-fuels", self.t("fuel_mix_title", year=energy.mix.year))
+            notes = H.missing(self.t("fuel_note", year=energy.mix.year)) if energy.mix is not None else ""
+            dh = [r for r in energy.rows if r.indicator.startswith("district_heat") and r.year is not None]
+            if dh:
+                notes += H.missing(self.t("dh_note", year=dh[0].year, vintage=vintages.get(dh[0].sources[0], "")))
+            _html(H.keep(lead + block) + H.area_table(energy.rows, city, region, self.lang, refs) + notes)
+        lead = ""
+
+        urban = F.urban_structure_facts(self.data, self.lang)
+        if not urban.has_city_data:
+            _html(H.empty_section(self.t("theme_urban"), none))
+        else:
+            srcs = sorted({s for r in urban.rows for s in r.sources})
+            _html(H.keep(H.heading(self.t("theme_urban"), 3)
+                         + H.area_table(urban.rows, city, region, self.lang, refs))
+                  + H.missing(self.t("snapshot_note", vintage="; ".join(vintages.get(s, s) for s in srcs))))
+
+        sectors = F.sector_facts(self.data, self.lang)
+        shares = F.hinku_share_facts(self.data, self.lang)
+        if (sectors is None or sectors.table.empty) and not shares.has_city_data:
+            _html(H.empty_section(self.t("theme_emissions"), none))
+        else:
+            block = H.heading(self.t("theme_emissions"), 3)
+            if sectors is not None and not sectors.table.empty:
+                fig, _ = sectors_chart(sectors, self.t("sectors"), self.lang)
+                block += self.figure_html(fig, "sectors", self.t("sectors"))
+                if sectors.dropped_years:
+                    block += H.missing(self.t("years_left_out", years=", ".join(map(str, sectors.dropped_years))))
+            table = ""
+            if shares.has_city_data:
+                release = shares.release or self.t("release_unnamed")
+                table = (H.heading(self.t("hinku_shares"), 4) + H.area_table(shares.rows, city, region, self.lang, refs)
+                         + H.missing(self.t("hinku_shares_note", release=release, year=shares.year)))
+            _html(H.keep(block) + table)
+        self.metrics["themes"] = {
+            "energy_buildings": {r.indicator: asdict(r) for r in energy.rows} | (
+                {"heating_fuel_mix": asdict(energy.mix)} if energy.mix is not None else {}),
+            "urban_structure": {r.indicator: asdict(r) for r in urban.rows},
+            "hinku_shares": {r.indicator: asdict(r) for r in shares.rows},
+        }
+
+    def indicators_section(self, max_per_theme: int = 4, *, after_themes: bool = False) -> None:
+        """Emissions by sector, then the city's series by theme (rates with region and country).
+
+        With ``after_themes`` (the notebook calls :meth:`theme_sections` first) the sector chart and
+        the indicators of the theme sections are left out here.
+        """
         from rvanalytics.report.story.charts import sectors_chart, theme_figure
 
-        themes = F.theme_facts(self.data, self.lang, max_per_theme)
-        sectors = F.sector_facts(self.data, self.lang)
+        exclude = F.THEME_SECTION_INDICATORS if after_themes else frozenset()
+        themes = F.theme_facts(self.data, self.lang, max_per_theme, exclude=exclude)
+        sectors = None if after_themes else F.sector_facts(self.data, self.lang)
         if not themes and sectors is None:
             _html(H.empty_section(self.t("indicators"), self.t("no_panel")))
             return

@@ -15,13 +15,15 @@ from typing import Any
 import numpy as np
 
 from rvanalytics.indicators import HINKU_SECTORS
-from rvanalytics.report.story.facts import SectorFacts, Series, TargetFact
+from rvanalytics.report.story.facts import FuelMixFacts, SectorFacts, Series, TargetFact
 from rvanalytics.report.story.texts import fmt, t
 
 __all__ = [
+    "FUEL_COLOURS",
     "SECTOR_COLOURS",
     "add_footer",
     "contiguous_runs",
+    "fuel_mix_chart",
     "gap_broken",
     "sectors_chart",
     "series_chart",
@@ -37,6 +39,17 @@ SECTOR_COLOURS: dict[str, str] = dict(zip(
      "#E69F00", "#332288", "#88CCEE", "#009E73", "#AA4499", "#999933"),
     strict=True,
 ))
+#: One fixed colour per heating fuel (Okabe–Ito; "other" grey), in stack order.
+FUEL_COLOURS: dict[str, str] = {
+    "heating_fuel_share_district_heat_pct": "#0072B2",
+    "heating_fuel_share_oil_gas_pct": "#D55E00",
+    "heating_fuel_share_electricity_pct": "#F0E442",
+    "heating_fuel_share_heat_pump_pct": "#009E73",
+    "heating_fuel_share_wood_peat_pct": "#CC79A7",
+    "heating_fuel_share_other_pct": "#BBBBBB",
+}
+_DARK_FUELS = {"heating_fuel_share_district_heat_pct", "heating_fuel_share_oil_gas_pct",
+               "heating_fuel_share_heat_pump_pct"}
 FONT = {"title": 13, "tick": 11, "legend": 10.5, "footer": 8.5}
 
 
@@ -219,4 +232,44 @@ def sectors_chart(facts: SectorFacts, title: str, lang: str, *, ax: Any = None) 
     format_axes(ax, lang)
     if own:
         add_footer(fig, _sources_text(facts.sources, lang), table.index, lang)
+    return fig, ax
+
+
+def fuel_mix_chart(facts: FuelMixFacts, lang: str, *, ax: Any = None) -> tuple[Any, Any]:
+    """Heating-fuel mix of the floor area: one 100 % bar per area (city on top, then region, country).
+
+    Fuels are stacked left to right in :data:`FUEL_COLOURS` order with their fixed colours; the
+    legend lists them in the same order; shares of 4 % or more are written in the bar. An area
+    without values keeps its row, empty. The title says the year is a snapshot.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax, own = _new_axes(ax, (11, 3.9))
+    n = len(facts.areas)
+    ys = np.arange(n)
+    left = np.zeros(n)
+    for j, (fuel, label) in enumerate(zip(facts.fuels, facts.labels, strict=True)):
+        widths = np.array([np.nan if row[j] is None else row[j] for row in facts.shares], dtype=float)
+        shown = np.nan_to_num(widths)
+        ax.barh(ys, shown, left=left, height=0.62, color=FUEL_COLOURS.get(fuel, "#BBBBBB"),
+                edgecolor="white", lw=0.6, label=label)
+        for y, w, x0 in zip(ys, widths, left, strict=True):
+            if not np.isnan(w) and w >= 4:
+                ax.text(x0 + w / 2, y, fmt(w, lang, 0), ha="center", va="center", fontsize=FONT["legend"],
+                        color="white" if fuel in _DARK_FUELS else "black")
+        left = left + shown
+    ax.set_yticks(ys, [textwrap.fill(a, 22) for a in facts.areas])
+    ax.invert_yaxis()  # the city on top
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(t(lang, "fuel_mix_axis"), fontsize=FONT["tick"])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt(x, lang, 0)))
+    ax.tick_params(labelsize=FONT["tick"])
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    ax.set_title(t(lang, "fuel_mix_title", year=facts.year), fontsize=FONT["title"] + 1, loc="left")
+    ax.legend(fontsize=FONT["legend"], frameon=False, ncol=len(facts.fuels), loc="upper left",
+              bbox_to_anchor=(0.0, -0.2), handlelength=1.2, columnspacing=1.0)
+    if own:
+        fig.tight_layout()
+        add_footer(fig, _sources_text(facts.sources, lang), [facts.year], lang)
     return fig, ax

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from rvanalytics.report.story.facts import (
+    AreaRow,
     CityFacts,
     ComparisonRow,
     FreshnessRow,
@@ -23,6 +24,7 @@ from rvanalytics.report.story.texts import fmt, t
 from rvanalytics.report.templating import status_class
 
 __all__ = [
+    "area_table",
     "comparison_table",
     "empty_section",
     "esc",
@@ -365,3 +367,18 @@ def sources_section(refs: list[SourceRef], attribution_line: str, division: int,
     table = html_table(rows, ["#", t(lang, "source"), t(lang, "year"), t(lang, "licence")],
                        numeric=[0], markup=[0, 1, 2, 3], css="sources") if rows else ""
     return table + f"<p>{esc(attribution_line)}</p><p>{esc(t(lang, 'method', division=division))}</p>"
+
+
+def area_table(rows: Iterable[AreaRow], city_name: str, region_name: str | None, lang: str,
+               refs: dict[str, SourceRef] | None = None) -> str:
+    """One indicator a row: city, region and country of the same release and year, the year, the source."""
+    body = []
+    for r in rows:
+        year = "–" if r.year is None else (f"{r.year} ({t(lang, 'preliminary')})" if r.preliminary else r.year)
+        digits = 2 if r.unit.startswith("kg") or r.indicator == "jobs_per_employed_resident" else 1
+        body.append([f"{r.name} ({r.unit})" if r.unit else r.name, fmt(r.city, lang, digits),
+                     fmt(r.region, lang, digits), fmt(r.country, lang, digits), year,
+                     source_links(r.sources, refs or {}, ", ".join(r.sources))])
+    head = [t(lang, "indicator"), city_name, region_name or t(lang, "region"), t(lang, "country"),
+            t(lang, "theme_year"), t(lang, "source")]
+    return html_table(body, head, numeric=[1, 2, 3, 4], css="themes", markup=[5])

@@ -437,6 +437,118 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+
+#: Words of the resource-wisdom theme sections (issue 12), merged into :data:`TEXT`.
+_THEME_TEXT: dict[str, dict[str, str]] = {
+    "fi": {
+        "themes": "Resurssiviisauden teemat",
+        "theme_energy": "Energia ja rakennukset",
+        "theme_urban": "Yhdyskuntarakenne",
+        "theme_emissions": "Päästöt sektoreittain",
+        "no_city_data": "ei tietoja tästä kunnasta.",
+        "fuel_mix_title": "Rakennusten kerrosala päälämmitysaineen mukaan, {year} (tilannekuva)",
+        "fuel_mix_axis": "Osuus kerrosalasta (%)",
+        "fuel_district_heat": "Kaukolämpö",
+        "fuel_oil_gas": "Öljy, kaasu",
+        "fuel_electricity": "Sähkö",
+        "fuel_heat_pump": "Maalämpö",
+        "fuel_wood_peat": "Puu, turve",
+        "fuel_other": "Muu, tuntematon",
+        "fuel_note": (
+            "Tilannekuva 31.12.{year}, ei aikasarjaa. Rakennusrekisterin päälämmitysaine: ilmalämpöpumput "
+            "kirjautuvat sähkölämmitykseksi ja rekisteri päivittyy lämmitystavan muutoksista viiveellä, "
+            "joten öljyn osuus on todellista suurempi."
+        ),
+        "dh_note": (
+            "Kaukolämmön päästökerroin on kunnan kaukolämmön päästöt jaettuna sen energialla, aineisto {vintage}; "
+            "viimeisin vuosi {year}; ensimmäinen rivi kattaa kaikki laitokset, toinen vain päästökaupan "
+            "ulkopuoliset laitokset."
+        ),
+        "snapshot_note": "Tilannekuvia: kullakin luvulla on oma viitevuotensa, eikä niistä voi laskea kehitystä. Aineisto: {vintage}.",
+        "hinku_shares": "Hinku-päästöjen jakautuminen teemoittain",
+        "hinku_shares_note": (
+            "Osuudet Hinku-laskennan 13 sektorin yhteissummasta; kunta, maakunta ja koko maa samasta "
+            "aineistojulkaisusta ({release}) ja samalta vuodelta {year}. Lämmitys = kaukolämpö sekä sähkö-, "
+            "öljy- ja muu lämmitys; liikenne = tie-, raide- ja vesiliikenne; sähkö = kulutussähkö. "
+            "Hinku-lukuja verrataan vain Hinku-lukuihin, ei kaikkiin päästöihin."
+        ),
+        "release_unnamed": "julkaisu ilman tunnusta",
+        "theme_year": "Vuosi",
+    },
+    "sv": {
+        "themes": "Resurssmarthetens teman",
+        "theme_energy": "Energi och byggnader",
+        "theme_urban": "Samhällsstruktur",
+        "theme_emissions": "Utsläpp per sektor",
+        "no_city_data": "inga uppgifter om denna kommun.",
+        "fuel_mix_title": "Byggnadernas våningsyta efter huvudsakligt uppvärmningsämne, {year} (ögonblicksbild)",
+        "fuel_mix_axis": "Andel av våningsytan (%)",
+        "fuel_district_heat": "Fjärrvärme",
+        "fuel_oil_gas": "Olja, gas",
+        "fuel_electricity": "El",
+        "fuel_heat_pump": "Jordvärme",
+        "fuel_wood_peat": "Trä, torv",
+        "fuel_other": "Annat, okänt",
+        "fuel_note": (
+            "Ögonblicksbild 31.12.{year}, ingen tidsserie. Huvudsakligt uppvärmningsämne enligt "
+            "byggnadsregistret: luftvärmepumpar registreras som eluppvärmning och registret uppdateras "
+            "med fördröjning när uppvärmningssättet byts, så oljans andel är större än i verkligheten."
+        ),
+        "dh_note": (
+            "Fjärrvärmens utsläppsfaktor är kommunens utsläpp från fjärrvärme delade med dess energi, "
+            "data {vintage}; senaste år {year}; den första raden omfattar alla anläggningar, den andra bara "
+            "anläggningar utanför utsläppshandeln."
+        ),
+        "snapshot_note": "Ögonblicksbilder: varje siffra har sitt eget referensår och ingen trend kan beräknas. Data: {vintage}.",
+        "hinku_shares": "Hinku-utsläppen fördelade på teman",
+        "hinku_shares_note": (
+            "Andelar av summan av Hinku-beräkningens 13 sektorer; kommunen, landskapet och hela landet ur "
+            "samma datautgåva ({release}) och samma år {year}. Uppvärmning = fjärrvärme samt el-, olje- och "
+            "annan uppvärmning; trafik = väg-, spår- och sjötrafik; el = förbrukningsel. Hinku-siffror "
+            "jämförs bara med Hinku-siffror, inte med alla utsläpp."
+        ),
+        "release_unnamed": "utgåva utan beteckning",
+        "theme_year": "År",
+    },
+    "en": {
+        "themes": "Resource-wisdom themes",
+        "theme_energy": "Energy and buildings",
+        "theme_urban": "Urban structure",
+        "theme_emissions": "Emissions by sector",
+        "no_city_data": "no data for this municipality.",
+        "fuel_mix_title": "Floor area of buildings by main heating fuel, {year} (snapshot)",
+        "fuel_mix_axis": "Share of floor area (%)",
+        "fuel_district_heat": "District heat",
+        "fuel_oil_gas": "Oil, gas",
+        "fuel_electricity": "Electricity",
+        "fuel_heat_pump": "Ground-source heat pump",
+        "fuel_wood_peat": "Wood, peat",
+        "fuel_other": "Other, unknown",
+        "fuel_note": (
+            "Snapshot of 31.12.{year}, no time series. Main heating fuel in the building register: air-source "
+            "heat pumps are registered as electric heating and the register lags changes of heating, so "
+            "oil's share is over-stated."
+        ),
+        "dh_note": (
+            "The district-heat emission factor is the municipality's district-heat emissions divided by its "
+            "energy, data {vintage}; latest year {year}; the first row covers all plants, the second only plants "
+            "outside the EU emissions trading system."
+        ),
+        "snapshot_note": "Snapshots: each figure has its own reference year and no trend can be computed from them. Data: {vintage}.",
+        "hinku_shares": "Hinku emissions by theme",
+        "hinku_shares_note": (
+            "Shares of the sum of the 13 sectors of the Hinku calculation; the municipality, region and country "
+            "from the same data release ({release}) and the same year {year}. Heating = district heat plus "
+            "electric, oil and other heating; transport = road, rail and waterborne; electricity = consumer "
+            "electricity. Hinku figures are compared only with Hinku figures, never with all emissions."
+        ),
+        "release_unnamed": "release without a label",
+        "theme_year": "Year",
+    },
+}
+for _code, _words in _THEME_TEXT.items():
+    TEXT[_code].update(_words)
+
 #: Target kinds in words.
 _KINDS: dict[str, dict[str, str]] = {
     "fi": {"carbon_neutrality": "hiilineutraalius", "qualitative": "laadullinen tavoite",
