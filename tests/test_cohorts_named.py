@@ -78,3 +78,20 @@ def test_metrics_and_cohort_list_take_a_named_cohort(store, tmp_path):
     assert ii[0]["status"] is None and ii[0]["reason"].startswith("no data for indicator ghg_hinku_total_kt")
     bad = runner.invoke(app, ["metrics", "--cohort", "nope", "--store", str(store)])
     assert bad.exit_code != 0 and "no cohort named 'nope'" in bad.output and "Traceback" not in bad.output
+
+
+def test_map_coverage_takes_a_named_cohort(store, tmp_path):
+    from typer.testing import CliRunner
+
+    from rvanalytics.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "fisu.svg"
+    result = runner.invoke(app, ["map", "coverage", "--cohort", "fisu", "--out", str(out), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "cohort: fisu, 13 cities" in result.output
+    svg = out.read_text(encoding="utf-8")
+    assert "Siilinjärvi" in svg and "Riihimäki" in svg  # the members are named on the map (SVG keeps text)
+    bad = runner.invoke(app, ["map", "coverage", "--cohort", "fisuu", "--out", str(tmp_path / "x.png"),
+                              "--store", str(store)])
+    assert bad.exit_code == 2 and "did you mean 'fisu'" in bad.output and not (tmp_path / "x.png").exists()

@@ -24,29 +24,16 @@ def _division_year(year: int | None, store: Path | None) -> int:
     return int(year or manifest.get("division_year", DEFAULT_DIVISION_YEAR))
 
 
-def default_cohort() -> tuple[list[str], str]:
-    """The cohort from the city profiles when they load, else the ten-city cohort."""
-    from rvanalytics.cohort import TEN_CITY_COHORT
-    from rvanalytics.exceptions import RvanalyticsError
-
-    try:
-        from rvanalytics.cities import load_cities
-
-        codes = [str(c) for c in load_cities().cities["code"]]
-        if codes:
-            return codes, f"{len(codes)} city profiles (data/cities)"
-    except (ImportError, AttributeError, RvanalyticsError):
-        pass
-    return list(TEN_CITY_COHORT), "the ten-city cohort (city profiles not available)"
-
-
 @map_app.command("coverage")
 def coverage_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output file: .png, .svg or .pdf.")],
     lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "fi",
     size: Annotated[str, typer.Option("--size", help=_SIZE_HELP)] = "slide",
     year: Annotated[int | None, typer.Option("--year", help="Municipal division year (default: the store's).")] = None,
-    city: Annotated[list[str] | None, typer.Option("--city", help="Cohort city code(s) (default: the city profiles).")] = None,
+    cohort: Annotated[str | None, typer.Option(
+        "--cohort", help="Named cohort: large-cities (default) or fisu.")] = None,
+    city: Annotated[list[str] | None, typer.Option(
+        "--city", help="City codes instead of a named cohort.", metavar="CODES")] = None,
     population_year: Annotated[int | None, typer.Option("--population-year", help="Population year (default: latest complete).")] = None,
     dpi: Annotated[int, typer.Option("--dpi", help="PNG resolution (at least 200).")] = 200,
     store: Annotated[Path | None, typer.Option("--store", help="Data store (default: RVANALYTICS_STORE or the cache).")] = None,
@@ -71,7 +58,10 @@ def coverage_cmd(
     codes = split_codes(city)
     origin = "--city"
     if not codes:
-        codes, origin = default_cohort()
+        from rvanalytics.cohort import load_cohort
+
+        named = load_cohort(cohort, year=year, store=store)
+        codes, origin = named.codes, f"{named.name}, {len(named.codes)} cities"
     munis = load_municipalities(year, simplified=True, store=store)
     regions = load_regions(year, simplified=True, store=store)
     panel = load_panel(store, indicators=["population"], level="municipality")
@@ -175,7 +165,9 @@ def indicator_cmd(
                     "the others are shown as no data", err=True, fg=typer.colors.YELLOW)
     label_codes: list[str] = []
     if label_cohort and munis is not None:
-        codes, _ = default_cohort()
+        from rvanalytics.cohort import load_cohort
+
+        codes = load_cohort(year=0).codes  # the default cohort's cities are named on the map
         label_codes = [c for c in codes if c in set(munis["code"])]
     if interactive:
         path = _interactive(rows, indicator, year, munis if munis is not None else regions, lang=lang,
