@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rvanalytics.report.story import CityStory
-from rvanalytics.report.story import facts as F
+from rvanalytics.report.story import theme_facts as F
 from rvanalytics.report.story.charts import fuel_mix_chart
 from rvanalytics.report.story.inputs import load_city_data
 

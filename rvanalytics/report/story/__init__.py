@@ -24,6 +24,7 @@ from typing import Any
 from rvanalytics.atomic import atomic_write_bytes, atomic_write_text
 from rvanalytics.report.story import facts as F
 from rvanalytics.report.story import html as H
+from rvanalytics.report.story import theme_facts as TF
 from rvanalytics.report.story.charts import contiguous_runs, gap_broken
 from rvanalytics.report.story.inputs import CityData, load_city_data
 from rvanalytics.report.story.texts import LANGUAGES, fmt, t
@@ -195,7 +196,7 @@ class CityStory:
         lead = H.heading(self.t("themes"))  # shown with the first section
         none = self.t("no_city_data")
 
-        energy = F.energy_buildings_facts(self.data, self.lang)
+        energy = TF.energy_buildings_facts(self.data, self.lang)
         if not energy.has_city_data:
             _html(lead + H.empty_section(self.t("theme_energy"), none))
         else:
@@ -210,7 +211,7 @@ class CityStory:
             _html(H.keep(lead + block) + H.area_table(energy.rows, city, region, self.lang, refs) + notes)
         lead = ""
 
-        urban = F.urban_structure_facts(self.data, self.lang)
+        urban = TF.urban_structure_facts(self.data, self.lang)
         if not urban.has_city_data:
             _html(H.empty_section(self.t("theme_urban"), none))
         else:
@@ -220,7 +221,7 @@ class CityStory:
                   + H.missing(self.t("snapshot_note", vintage="; ".join(vintages.get(s, s) for s in srcs))))
 
         sectors = F.sector_facts(self.data, self.lang)
-        shares = F.hinku_share_facts(self.data, self.lang)
+        shares = TF.hinku_share_facts(self.data, self.lang)
         if (sectors is None or sectors.table.empty) and not shares.has_city_data:
             _html(H.empty_section(self.t("theme_emissions"), none))
         else:
@@ -251,7 +252,7 @@ class CityStory:
         """
         from rvanalytics.report.story.charts import sectors_chart, theme_figure
 
-        exclude = F.THEME_SECTION_INDICATORS if after_themes else frozenset()
+        exclude = TF.THEME_SECTION_INDICATORS if after_themes else frozenset()
         themes = F.theme_facts(self.data, self.lang, max_per_theme, exclude=exclude)
         sectors = None if after_themes else F.sector_facts(self.data, self.lang)
         if not themes and sectors is None:

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from rvanalytics.indicators import HINKU_SECTORS
-from rvanalytics.report.story.facts import FuelMixFacts, SectorFacts, Series, TargetFact
+from rvanalytics.report.story.facts import SectorFacts, Series, TargetFact
 from rvanalytics.report.story.texts import fmt, t
+from rvanalytics.report.story.theme_facts import FuelMixFacts
 
 __all__ = [
     "FUEL_COLOURS",

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from rvanalytics.report.story.facts import (
-    AreaRow,
     CityFacts,
     ComparisonRow,
     FreshnessRow,
@@ -21,6 +20,7 @@ from rvanalytics.report.story.facts import (
     TargetFact,
 )
 from rvanalytics.report.story.texts import fmt, t
+from rvanalytics.report.story.theme_facts import AreaRow
 from rvanalytics.report.templating import status_class
 
 __all__ = [
