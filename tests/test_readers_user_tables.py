@@ -81,7 +81,7 @@ def test_duplicated_rows(tmp_path):
     rows = read_user_table(same, flags=flags)
     assert len(rows) == 1 and len(flags) == 1 and flags.rows[0]["row"] == 3
     different = _write(tmp_path, HEADER + "091,2023,x,1,%\n091,2023,x,2,%\n", name="d.csv")
-    with pytest.raises(DataFileError, match=r"rows \[2, 3\] give different values"):
+    with pytest.raises(DataFileError, match=r"rows 2, 3 give different values"):
         read_user_table(different)
 
 
