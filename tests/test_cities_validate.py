@@ -235,7 +235,6 @@ def test_cli_validate_warnings_exit_0_unless_strict() -> None:
 
 def test_real_profiles_against_the_built_store(request: pytest.FixtureRequest) -> None:
     """With a store, baseline years are checked against the panel's coverage (no guessing)."""
-    pytest.importorskip("rvanalytics.panel")
     from rvanalytics.cities import load_cities
     from rvanalytics.store import load_panel
 
