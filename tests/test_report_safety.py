@@ -302,3 +302,21 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     os.utime(other, (past, past))
     assert remove_stale_temporaries(tmp_path, older_than_s=600) == 1
     assert not old.exists() and young.exists() and other.exists()  # a running batch's and the user's stay
+
+
+def test_the_checkouts_reports_folder_with_its_readme_is_usable(tmp_path: Path, monkeypatch) -> None:
+    """A fresh clone's reports/ holds the tracked README.md: the main command must write there."""
+    from rvanalytics import paths
+    from rvanalytics.exceptions import OutputError
+    from rvanalytics.report.outdir import check_out_dir
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "README.md").write_text("# reports/\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "reports_dir", lambda: reports)
+    assert check_out_dir(reports) == reports
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "README.md").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="README.md"):
+        check_out_dir(other)  # anywhere else a README is the user's file

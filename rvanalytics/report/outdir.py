@@ -54,7 +54,8 @@ def record_written(out_dir: str | Path, names: Iterable[str], **extra: Any) -> N
     """Add top-level ``names`` (and ``extra`` keys) to the record of ``out_dir``."""
     out = Path(out_dir)
     record = read_record(out)
-    written = set(record.get("written") or []) | {str(n) for n in names}
+    written = set(record.get("written") or [])
+    written |= _project_files(out) | {str(n) for n in names}
     record.update(extra)
     record["written_by"] = "rvanalytics report"
     record["written"] = sorted(written)
@@ -94,6 +95,21 @@ def _looks_ours(entry: Path, legacy: bool) -> bool:
     return False
 
 
+#: Files the checkout itself keeps in its ``reports/`` folder (tracked by git; a report never writes them).
+_PROJECT_REPORT_FILES = frozenset({"README.md", ".gitignore", ".gitkeep"})
+
+
+def _project_files(out: Path) -> frozenset[str]:
+    """The checkout's own files when ``out`` is its ``reports/`` folder, else none."""
+    from rvanalytics.paths import reports_dir
+
+    try:
+        same = out.resolve() == Path(reports_dir()).resolve()
+    except OSError:
+        same = False
+    return _PROJECT_REPORT_FILES if same else frozenset()
+
+
 def foreign_entries(out_dir: str | Path) -> list[str]:
     """Top-level names in ``out_dir`` that rvanalytics did not write (sorted)."""
     out = Path(out_dir)
@@ -103,6 +119,7 @@ def foreign_entries(out_dir: str | Path) -> list[str]:
         return []
     record = read_record(out)
     written = set(record.get("written") or [])
+    written |= _project_files(out)
     # no record: a folder of an earlier version is recognised by its manifest
     legacy = not record and _is_report_manifest(out / "manifest.json")
     foreign = []
