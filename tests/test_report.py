@@ -269,6 +269,13 @@ def test_inputs_change_with_each_input(tmp_path: Path) -> None:
     (store / "manifest.json").write_text('{"built": 1}', encoding="utf-8")
     after_store = digest()
     assert after_store != base
+    # a rebuild from the same files changes only the build time: the reports stay unchanged
+    (store / "manifest.json").write_text('{"built": 1, "built_at": "2026-12-01T10:00", "seconds": 3.1}',
+                                         encoding="utf-8")
+    assert digest() == after_store
+    (store / "manifest.json").write_text('{"built": 2, "built_at": "2026-12-01T10:00"}', encoding="utf-8")
+    assert digest() != after_store  # a changed content is a changed input
+    (store / "manifest.json").write_text('{"built": 1}', encoding="utf-8")
     (cities / "091-helsinki.yaml").write_text("a: 2\n", encoding="utf-8")
     after_profile = digest()
     assert after_profile != after_store

@@ -501,10 +501,10 @@ def _coverage_key(codes: list[str], plan: BatchPlan) -> str:
     import hashlib
 
     from rvanalytics import __version__
-    from rvanalytics.report.inputs import file_sha256, store_manifest_path
+    from rvanalytics.report.inputs import store_content_sha256
 
     text = json.dumps(
-        [codes, plan.lang, file_sha256(store_manifest_path(plan.store)), __version__]
+        [codes, plan.lang, store_content_sha256(plan.store), __version__]
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

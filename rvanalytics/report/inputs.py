@@ -1,7 +1,7 @@
 """What a report depends on, hashed, so an unchanged report is not run again.
 
-A report's inputs are: the notebook file, the store's ``manifest.json`` (which changes
-with every store build), the city's profile file(s), the parameters (language; not the
+A report's inputs are: the notebook file, the store's content (its ``manifest.json`` without
+the build time: every source file's hash, every table's rows), the city's profile file(s), the parameters (language; not the
 output folder or the timeout), the package version and a hash of the package's code,
 templates and catalogues. Any change gives a new fingerprint.
 """
@@ -20,6 +20,7 @@ __all__ = [
     "package_sha256",
     "profile_files",
     "report_inputs",
+    "store_content_sha256",
     "store_manifest_path",
 ]
 
@@ -53,6 +54,38 @@ def store_manifest_path(store: str | Path | None) -> Path:
     return store_dir(store) / "manifest.json"
 
 
+#: Manifest fields that change with every build or download without the data changing.
+_VOLATILE = ("built_at", "seconds")
+
+
+def store_content_sha256(store: str | Path | None) -> str:
+    """SHA-256 of what the store holds: its manifest without build times and download times.
+
+    Rebuilding the store from the same files gives the same hash, so unchanged reports are
+    skipped after ``rvanalytics data build``; a changed source file, table or division does not.
+
+    Examples
+    --------
+    >>> store_content_sha256("/no/such/store")
+    'missing'
+    """
+    path = store_manifest_path(store)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return MISSING
+    if not isinstance(manifest, dict):
+        return MISSING
+    for key in _VOLATILE:
+        manifest.pop(key, None)
+    for source in manifest.get("sources") or []:
+        for entry in source.get("files") or [] if isinstance(source, dict) else []:
+            if isinstance(entry, dict):
+                entry.pop("retrieved", None)
+    text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def profile_files(code: str, cities_dir: str | Path | None = None) -> list[Path]:
     """The city's profile files ``<code>-*.yaml`` / ``<code>.yaml`` among :func:`rvanalytics.cities.profile_files`."""
     from rvanalytics.cities import profile_files as all_profile_files
@@ -78,7 +111,7 @@ def report_inputs(
     profiles = profile_files(code, cities_dir)
     return {
         "notebook_sha256": file_sha256(notebook),
-        "store_manifest_sha256": file_sha256(store_manifest_path(store)),
+        "store_content_sha256": store_content_sha256(store),
         "profile_sha256": {p.name: file_sha256(p) for p in profiles},
         "parameters": {k: parameters[k] for k in sorted(parameters) if k != "out_dir"},
         "package_version": __version__,
