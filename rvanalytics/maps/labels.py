@@ -97,40 +97,47 @@ def place_labels(
     candidates = [(0.0, (0.0, 0.0))] if center_first else []
     candidates += [(float(dist), d) for dist in (7, 16, 28, 42, 58) for d in _DIRECTIONS]
     candidates += [(float(dist), d) for dist in (42, 58, 76, 96) for d in _MORE_DIRECTIONS]
-    margin = 0.25 * fontsize * scale  # a label must be clearly nearer its own point than any other (pixels)
     for i, ((x, y, label), (px, py)) in enumerate(zip(points, pts_px, strict=True)):
         others = np.array([q for j, q in enumerate(pts_px) if j != i], dtype=float).reshape(-1, 2)
         best = None
-        for dist, (dx, dy) in candidates:
-            ox, oy = dx * dist, dy * dist
-            ha = "left" if dx > 0.1 else "right" if dx < -0.1 else "center"
-            va = "bottom" if dy > 0.1 else "top" if dy < -0.1 else "center"
-            ann = ax.annotate(label, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
-                              fontsize=fontsize, fontweight=fontweight, zorder=40, path_effects=halo,
-                              annotation_clip=False, color=color)
-            bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
-            overlap = sum(_overlap_area(bb, t) for j, t in enumerate(taken) if not (dist == 0 and j < n_markers))
-            outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
-            # Greedy placement that only avoids overlaps put "Lappeenranta" right under Tampere's dot
-            # (and "Lahti" against Lappeenranta's): a label must read as its own city's.
-            ambiguous = _ambiguous(Text.get_window_extent(ann, renderer), (px, py), others, margin, leader=dist > 7,
-                                   relpos=(_RELPOS_X.get(ha, 0.5), _RELPOS_Y.get(va, 0.5)), clearance=m / 2 + margin)
-            # outside the axes is worst, then hiding something, then being read as another city's
-            cost = (outside, overlap > 0, ambiguous, overlap)
-            if best is None or cost < best[0]:
-                if best is not None:
-                    best[1].remove()
-                best = (cost, ann, bb, dist)
-            else:
-                ann.remove()
-            if cost == (False, False, False, 0.0):
+        # where no spot is clear at the full size (a crowded small-multiples panel), a smaller
+        # label is better than one that hides something or reads as a neighbour's
+        for size in (fontsize, 0.85 * fontsize, 0.72 * fontsize):
+            margin = 0.25 * size * scale  # a label must be clearly nearer its own point than any other (pixels)
+            for dist, (dx, dy) in candidates:
+                ox, oy = dx * dist, dy * dist
+                ha = "left" if dx > 0.1 else "right" if dx < -0.1 else "center"
+                va = "bottom" if dy > 0.1 else "top" if dy < -0.1 else "center"
+                ann = ax.annotate(label, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                                  fontsize=size, fontweight=fontweight, zorder=40, path_effects=halo,
+                                  annotation_clip=False, color=color)
+                bb = ann.get_window_extent(renderer).expanded(1.06, 1.12)
+                overlap = sum(_overlap_area(bb, t) for j, t in enumerate(taken)
+                              if not (dist == 0 and j < n_markers))
+                outside = (bb.x0 < ax_box.x0) or (bb.x1 > ax_box.x1) or (bb.y0 < ax_box.y0) or (bb.y1 > ax_box.y1)
+                # Greedy placement that only avoids overlaps put "Lappeenranta" right under Tampere's dot
+                # (and "Lahti" against Lappeenranta's): a label must read as its own city's.
+                ambiguous = _ambiguous(Text.get_window_extent(ann, renderer), (px, py), others, margin,
+                                       leader=dist > 7, relpos=(_RELPOS_X.get(ha, 0.5), _RELPOS_Y.get(va, 0.5)),
+                                       clearance=m / 2 + margin)
+                # outside the axes is worst, then hiding something, then being read as another city's
+                cost = (outside, overlap > 0, ambiguous, overlap)
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, ann, bb, dist)
+                else:
+                    ann.remove()
+                if cost == (False, False, False, 0.0):
+                    break
+            if best is not None and best[0] == (False, False, False, 0.0):
                 break
         assert best is not None
         _, ann, bb, dist = best
         if dist > 7:  # not right beside its point: a leader line says whose label it is
             ann.remove()
             ann = ax.annotate(label, (x, y), xytext=ann.xyann, textcoords="offset points", ha=ann.get_ha(),
-                              va=ann.get_va(), fontsize=fontsize, fontweight=fontweight, zorder=40,
+                              va=ann.get_va(), fontsize=ann.get_fontsize(), fontweight=fontweight, zorder=40,
                               path_effects=halo, annotation_clip=False, color=color,
                               arrowprops={"arrowstyle": "-", "color": "#1a1a1a", "linewidth": 1.5,
                                           "shrinkA": 0, "shrinkB": 3,
