@@ -102,7 +102,7 @@ def format_axes(ax: Any, lang: str) -> None:
     """Year ticks as plain integers, values with the language's thousands and decimal separators."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8, steps=[1, 2, 5, 10]))  # 1990, 2000…, not 1992, 1998…
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{int(round(x))}"))
 
     def value(x: float, _: int) -> str:
