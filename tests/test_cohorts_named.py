@@ -63,7 +63,7 @@ def test_metrics_and_cohort_list_take_a_named_cohort(store, tmp_path):
 
     runner = CliRunner()
     listed = runner.invoke(app, ["cohort", "list"])
-    assert listed.exit_code == 0 and "fisu: FISU network - 13 cities" in listed.output
+    assert listed.exit_code == 0 and "fisu: FISU network (13)" in listed.output
     out = tmp_path / "fisu.json"
     result = runner.invoke(app, ["metrics", "--cohort", "fisu", "--store", str(store), "--out", str(out)])
     assert result.exit_code == 0, result.output

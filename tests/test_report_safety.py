@@ -320,3 +320,19 @@ def test_the_checkouts_reports_folder_with_its_readme_is_usable(tmp_path: Path, 
     (other / "README.md").write_text("mine\n", encoding="utf-8")
     with pytest.raises(OutputError, match="README.md"):
         check_out_dir(other)  # anywhere else a README is the user's file
+
+
+def test_a_refused_call_leaves_no_new_folder(store: Path, tmp_path: Path) -> None:
+    """An unknown cohort or city stops before any report: the --out folder it created is gone again."""
+    from rvanalytics.report import make_reports
+
+    for kwargs in ({"cohort": "nope"}, {"cities": ["999"]}):
+        out = tmp_path / f"new-{len(kwargs)}-{next(iter(kwargs))}"
+        with pytest.raises(Exception, match="nope|999"):
+            make_reports(out_dir=out, store=store, **kwargs)
+        assert not out.exists()
+    kept = tmp_path / "mine"
+    kept.mkdir()
+    with pytest.raises(Exception, match="999"):
+        make_reports(["999"], out_dir=kept, store=store)
+    assert kept.is_dir()  # a folder that was there stays

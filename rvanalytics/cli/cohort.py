@@ -34,11 +34,14 @@ def list_cmd(
     Example: rvanalytics cohort list --lang fi
     """
     from rvanalytics.cohort import cohort_names, default_cohort_name, load_cohort
+    from rvanalytics.exceptions import RvanalyticsError
 
+    if lang not in ("fi", "sv", "en"):
+        raise RvanalyticsError(f"language {lang!r} is not fi, sv or en. Fix: --lang fi, --lang sv or --lang en")
     for name in cohort_names():
         cohort = load_cohort(name)
         mark = " (default)" if name == default_cohort_name() else ""
-        typer.echo(f"{name}{mark}: {cohort.title.get(lang, name)} - {len(cohort.codes)} cities")
+        typer.echo(f"{name}{mark}: {cohort.title.get(lang, name)} ({len(cohort.codes)})")
         typer.echo("    " + ", ".join(f"{c} {n}" for c, n in zip(cohort.members["code"], cohort.members["name_fi"])))
 
 

@@ -714,18 +714,19 @@ def make_reports(
     to exist stops the kernel again.
     """
     from rvanalytics.paths import reports_dir
-    from rvanalytics.report.outdir import check_out_dir
+    from rvanalytics.report.outdir import RECORD_FILE, check_out_dir
     from rvanalytics.report.selection import select_cities
 
-    out = check_out_dir(
-        Path(out_dir) if out_dir is not None else reports_dir(), allow_foreign=allow_foreign
-    )
+    wanted = Path(out_dir) if out_dir is not None else reports_dir()
+    created = not wanted.exists()
+    out = check_out_dir(wanted, allow_foreign=allow_foreign)
     prestarted: dict[str, StartedKernel] = {}
     given = [str(c).strip() for c in cities or []]
     one_code = len(given) == 1 and given[0].isdigit() and len(given[0]) <= 3
     if one_code and not (cohort or all_municipalities):
         code = given[0].zfill(3)
         prestarted[code] = start_report_kernel(out, code, notebook=notebook)
+    selected = False
     try:
         selection = select_cities(
             given,
@@ -734,6 +735,7 @@ def make_reports(
             store=store,
             check_names=notebook is None,
         )
+        selected = True
         options.setdefault("coverage_map", selection.kind != "all")
         return run_batch(
             selection.codes,
@@ -748,3 +750,6 @@ def make_reports(
     finally:
         for kernel in prestarted.values():  # left only when run_batch was not reached
             discard_kernel(kernel)
+        if not selected and created and out.is_dir() and not any(
+                p.name != RECORD_FILE for p in out.iterdir()):
+            shutil.rmtree(out, ignore_errors=True)  # a refused call leaves no empty folder behind
