@@ -37,3 +37,19 @@ def test_swedish_page_marks_english_text():
     items = [row[w] for g in groups for row in g["rows"] for w in ("measure", "problem") if row[w]]
     assert items and all(item["other_language"] == "en" for item in items)
     assert all(item["text"] == item["description"] for item in items)
+
+
+def test_cities_without_a_profile_share_one_footnote():
+    from rvanalytics.report.gallery import gallery_words
+
+    cards = _cards()
+    for code in ("061", "139"):
+        cards.append(Card(city_code=code, name=code, folder=code, status="ok", href=None, targets=[],
+                          metrics={"profile": "public facts only",
+                                   "key_measure": {"known": False, "unknown_reason": f"no profile for {code}"},
+                                   "key_problem": {"known": False, "unknown_reason": f"no profile for {code}"}},
+                          error=None, duration_s=None))
+    groups = measures_by_theme(cards, "en")
+    reasons = {row[w]["unknown_reason"] for g in groups for row in g["rows"] for w in ("measure", "problem")
+               if row[w] and not row[w].get("known")}
+    assert reasons == {gallery_words("en")["public_facts_only"]}

@@ -299,9 +299,13 @@ def measures_by_theme(cards: list[Card], lang: str = "fi") -> list[dict[str, Any
     the profile has that translation (``text``; else ``other_language`` names its language).
     """
     groups: dict[str, dict[str, dict[str, Any]]] = {}
+    public_only = gallery_words(lang)["public_facts_only"]
     for card in cards:
         measure = _item_text(_entry(card, "key_measure"), lang)
         problem = _item_text(_entry(card, "key_problem"), lang)
+        if card.metrics.get("profile") == "public facts only":  # one footnote for all such cities
+            measure = {**measure, "known": False, "unknown_reason": public_only}
+            problem = {**problem, "known": False, "unknown_reason": public_only}
         # an item without a theme (unknown, or none of its words) is listed under "theme not known"
         m_themes = [_theme_key(str(x)) for x in (measure.get("themes") or []) if measure.get("known")] or [""]
         p_themes = [_theme_key(str(x)) for x in (problem.get("themes") or []) if problem.get("known")] or [""]
