@@ -175,111 +175,147 @@ def build_panel(*, division_year: int = DEFAULT_DIVISION_YEAR, offline: bool | N
     """
     from tqdm.auto import tqdm
 
-    from rvanalytics.indicators import per_capita_indicators
+    steps = ["population", "road transport", "hinku", "regions", "statfin", "resource wisdom",
+             *[str(p) for p in extra_tables]]
+    parts = _Parts(division_year, offline, store,
+                   tqdm(total=len(steps), desc="indicator panel", disable=not progress, leave=False))
+    population = _add_population(parts)
+    road_rows = _add_road_transport(parts)
+    _add_hinku(parts)
+    regions = _add_regions(parts)
+    parts.pieces.append(_statfin_population(population, division_year, offline, parts.flag_frames, parts.sources,
+                                            store))
+    parts.bar.update(1)
+    _add_resource_wisdom(parts)
+    for table_path in extra_tables:
+        _add_user_table(parts, Path(table_path))
+    _add_derived(parts, population=population, road_rows=road_rows, regions=regions)
+    parts.bar.close()
+    return _assemble(parts)
+
+
+@dataclass
+class _Parts:
+    """What the panel build collects, step by step: rows, flags, sources and the mergers applied."""
+
+    division_year: int
+    offline: bool | None
+    store: Any
+    bar: Any
+    pieces: list[pd.DataFrame] = field(default_factory=list)
+    flag_frames: list[pd.DataFrame] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    mergers: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, source_id: str, rows: pd.DataFrame, files: list[Path], from_year: int | None,
+            note: str = "") -> pd.DataFrame:
+        """Move a source's municipality rows onto the panel's division and keep them with their source."""
+        if from_year is not None and from_year > self.division_year:
+            self.flag_frames.append(pd.DataFrame([{
+                "source": source_id, "file": str(files[0]), "row": None, "column": "code",
+                "reason": f"source is on the {from_year} division, later than the panel's {self.division_year}; "
+                          "its municipality rows were left out"}]))
+            rows = rows[rows["level"] != "municipality"]
+        elif from_year is not None:
+            rows, applied = _harmonise_rows(rows, from_year, self.division_year, store=self.store)
+            if not applied.empty:
+                self.mergers.append(applied.assign(source=source_id))
+        self.pieces.append(rows)
+        self.sources.append({"id": source_id, "files": [str(f) for f in files], "vintage": _vintage(source_id),
+                             "rows": len(rows), "division_year": from_year, "note": note})
+        self.bar.update(1)
+        return rows
+
+
+def _add_population(parts: _Parts) -> pd.DataFrame:
+    """Sotkanet population (31 December; 2023 division)."""
+    from rvanalytics.readers import read_sotkanet_population
+
+    path = source_path("sotkanet_population", offline=parts.offline)
+    return parts.add("sotkanet_population", read_sotkanet_population(path), [path],
+                     SOURCE_DIVISIONS["sotkanet_population"], "population 31 Dec")
+
+
+def _add_road_transport(parts: _Parts) -> pd.DataFrame:
+    """Syke ALas 1.1 road transport (2020 division)."""
     from rvanalytics.readers import (
-        read_regions_summary,
         read_road_transport_csv,
         read_sector_tree,
-        read_sotkanet_population,
-        read_user_table,
-        regions_summary_indicators,
         road_transport_indicators,
     )
 
-    pieces: list[pd.DataFrame] = []
-    flag_frames: list[pd.DataFrame] = []
-    sources: list[dict[str, Any]] = []
-    mergers: list[pd.DataFrame] = []
-    steps = ["population", "road transport", "hinku", "regions", "statfin", "resource wisdom",
-             *[str(p) for p in extra_tables]]
-    bar = tqdm(total=len(steps), desc="indicator panel", disable=not progress, leave=False)
-
-    def add(source_id: str, rows: pd.DataFrame, files: list[Path], from_year: int | None, note: str = "") -> pd.DataFrame:
-        if from_year is not None and from_year > division_year:
-            flag_frames.append(pd.DataFrame([{"source": source_id, "file": str(files[0]), "row": None, "column": "code",
-                                              "reason": f"source is on the {from_year} division, later than the panel's "
-                                                        f"{division_year}; its municipality rows were left out"}]))
-            rows = rows[rows["level"] != "municipality"]
-        elif from_year is not None:
-            rows, applied = _harmonise_rows(rows, from_year, division_year, store=store)
-            if not applied.empty:
-                mergers.append(applied.assign(source=source_id))
-        pieces.append(rows)
-        sources.append({"id": source_id, "files": [str(f) for f in files], "vintage": _vintage(source_id),
-                        "rows": len(rows), "division_year": from_year, "note": note})
-        bar.update(1)
-        return rows
-
-    # 1. population (Sotkanet, 31.12.; 2023 division)
-    pop_path = source_path("sotkanet_population", offline=offline)
-    population = add("sotkanet_population", read_sotkanet_population(pop_path), [pop_path],
-                     SOURCE_DIVISIONS["sotkanet_population"], "population 31 Dec")
-
-    # 2. road transport (ALas 1.1, 2020 division)
-    road_path = source_path("syke_alas_road_transport", "TIELIIKENNE_ALas_1.1_web_lipasto.csv", offline=offline)
-    tree_path = source_path("syke_alas_road_transport", "alas_luokat.csv", offline=offline)
+    src = "syke_alas_road_transport"
+    road_path = source_path(src, "TIELIIKENNE_ALas_1.1_web_lipasto.csv", offline=parts.offline)
+    tree_path = source_path(src, "alas_luokat.csv", offline=parts.offline)
     road_flags = Flags()
     road = read_road_transport_csv(road_path, read_sector_tree(tree_path), road_flags)
-    flag_frames.append(_flags_frame(road_flags, "syke_alas_road_transport"))
-    road_rows = add("syke_alas_road_transport", road_transport_indicators(road), [road_path, tree_path],
-                    SOURCE_DIVISIONS["syke_alas_road_transport"])
+    parts.flag_frames.append(_flags_frame(road_flags, src))
+    return parts.add(src, road_transport_indicators(road), [road_path, tree_path], SOURCE_DIVISIONS[src])
 
-    # 3. Syke Hinku emissions, every release: municipalities, regions and the country
-    hinku_frames = []
+
+def _add_hinku(parts: _Parts) -> None:
+    """Syke Hinku emissions of every release (municipalities, regions, country) and their per-capita rows."""
+    frames = []
     for source_id, (rows, syke_population, files, from_year, note) in _syke_hinku_sources(
-            division_year, flag_frames, store).items():
-        rows = add(source_id, rows, files, from_year, note)
-        if from_year is not None and from_year < division_year:
-            syke_population = _harmonise_population(syke_population, from_year, division_year, store)
-        hinku_frames.append((rows, syke_population))
-    pieces.append(_hinku_per_capita(hinku_frames))
+            parts.division_year, parts.flag_frames, parts.store).items():
+        rows = parts.add(source_id, rows, files, from_year, note)
+        if from_year is not None and from_year < parts.division_year:
+            syke_population = _harmonise_population(syke_population, from_year, parts.division_year, parts.store)
+        frames.append((rows, syke_population))
+    parts.pieces.append(_hinku_per_capita(frames))
 
-    # 4. regions (all ALas emissions, region level)
-    reg_path = source_path("syke_alas_regions", offline=offline)
-    regions = regions_summary_indicators(read_regions_summary(reg_path, year=division_year, store=store))
-    add("syke_alas_regions", regions, [reg_path], None, "all ALas emissions; region codes from the English names")
 
-    # 5. StatFin 11re (PxWeb): live query when online, else the recorded responses
-    pieces.append(_statfin_population(population, division_year, offline, flag_frames, sources, store))
-    bar.update(1)
+def _add_regions(parts: _Parts) -> pd.DataFrame:
+    """All ALas emissions at region level (region codes from the English names)."""
+    from rvanalytics.readers import read_regions_summary, regions_summary_indicators
 
-    # 5b. buildings' heating fuels, district heat, key figures: each loader harmonises its additive
-    # quantities and derives shares/ratios after (rvanalytics.resource_panel)
+    path = source_path("syke_alas_regions", offline=parts.offline)
+    regions = regions_summary_indicators(read_regions_summary(path, year=parts.division_year, store=parts.store))
+    parts.add("syke_alas_regions", regions, [path], None, "all ALas emissions; region codes from the English names")
+    return regions
+
+
+def _add_resource_wisdom(parts: _Parts) -> None:
+    """Buildings' heating fuels, district heat, key figures (:mod:`rvanalytics.resource_panel` harmonises
+    their additive quantities and derives shares and ratios after)."""
     from rvanalytics.resource_panel import load_resource_sources
 
-    for part in load_resource_sources(division_year, offline=offline, store=store):
-        pieces.append(part.rows)
-        flag_frames.append(part.flags)
-        sources.append(part.source)
+    for part in load_resource_sources(parts.division_year, offline=parts.offline, store=parts.store):
+        parts.pieces.append(part.rows)
+        parts.flag_frames.append(part.flags)
+        parts.sources.append(part.source)
         if not part.mergers.empty:
-            mergers.append(part.mergers)
-    bar.update(1)
+            parts.mergers.append(part.mergers)
+    parts.bar.update(1)
 
-    # 6. analysts' own tables
-    for table_path in extra_tables:
-        table_path = Path(table_path)
-        user_flags = Flags()
-        rows = read_user_table(table_path, division_year=division_year, store=store, flags=user_flags)
-        flag_frames.append(_flags_frame(user_flags, f"user:{table_path.name}"))
-        add(f"user:{table_path.name}", rows, [table_path], None, "analyst's own table")
 
-    # 7. per-capita variants
-    derived = []
-    for per_id, (num_id, scale) in per_capita_indicators().items():
-        if num_id == "ghg_hinku_total_kt":
-            continue  # derived per release in step 3
-        if num_id == "ghg_alas_total_kt":
-            derived.append(derive_per_capita(regions, regions, per_id, num_id, scale))
-        elif num_id.startswith("road_transport"):
-            derived.append(derive_per_capita(road_rows, population, per_id, num_id, scale))
-    pieces.extend(derived)
+def _add_user_table(parts: _Parts, table_path: Path) -> None:
+    """An analyst's own tidy table (codes of the panel's division)."""
+    from rvanalytics.readers import read_user_table
+
+    user_flags = Flags()
+    rows = read_user_table(table_path, division_year=parts.division_year, store=parts.store, flags=user_flags)
+    parts.flag_frames.append(_flags_frame(user_flags, f"user:{table_path.name}"))
+    parts.add(f"user:{table_path.name}", rows, [table_path], None, "analyst's own table")
+
+
+def _add_derived(parts: _Parts, *, population: pd.DataFrame, road_rows: pd.DataFrame, regions: pd.DataFrame) -> None:
+    """Per-capita variants (Hinku's were derived per release with the emissions) and Hinku shares by theme."""
+    from rvanalytics.indicators import per_capita_indicators
     from rvanalytics.resource_panel import hinku_theme_shares
 
-    pieces.append(hinku_theme_shares(pd.concat([p for p in pieces if not p.empty], ignore_index=True)))
-    bar.close()
+    for per_id, (num_id, scale) in per_capita_indicators().items():
+        if num_id == "ghg_alas_total_kt":
+            parts.pieces.append(derive_per_capita(regions, regions, per_id, num_id, scale))
+        elif num_id.startswith("road_transport"):
+            parts.pieces.append(derive_per_capita(road_rows, population, per_id, num_id, scale))
+    parts.pieces.append(hinku_theme_shares(pd.concat([p for p in parts.pieces if not p.empty], ignore_index=True)))
 
-    panel = pd.concat([p for p in pieces if not p.empty], ignore_index=True)
-    panel["division_year"] = division_year
+
+def _assemble(parts: _Parts) -> PanelBuild:
+    """One typed table on the panel's columns, duplicates flagged, units checked, sorted; the flags table."""
+    panel = pd.concat([p for p in parts.pieces if not p.empty], ignore_index=True)
+    panel["division_year"] = parts.division_year
     panel["release"] = panel["release"].fillna("") if "release" in panel else ""
     panel["preliminary"] = panel["preliminary"].fillna(False) if "preliminary" in panel else False
     panel = panel[PANEL_COLUMNS]
@@ -287,16 +323,15 @@ def build_panel(*, division_year: int = DEFAULT_DIVISION_YEAR, offline: bool | N
                           "unit": "str", "source": "str", "status": "str", "division_year": "int64",
                           "release": "str", "preliminary": "bool"})
     panel, dup_flags = _drop_duplicates(panel)
-    flag_frames.append(dup_flags)
+    frames = [f for f in [*parts.flag_frames, dup_flags] if not f.empty]
     _check_units(panel)
     panel = panel.sort_values(["indicator", "level", "code", "year"], kind="stable").reset_index(drop=True)
-    flags = pd.concat([f for f in flag_frames if not f.empty], ignore_index=True) if any(
-        not f.empty for f in flag_frames) else pd.DataFrame(columns=FLAG_COLUMNS)
+    flags = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FLAG_COLUMNS)
     flags = flags.reindex(columns=FLAG_COLUMNS).astype({"source": "str", "file": "str", "reason": "str"})
     flags["row"] = pd.to_numeric(flags["row"], errors="coerce").astype("Int64")
     flags["column"] = flags["column"].astype("string")
-    applied = pd.concat(mergers, ignore_index=True) if mergers else pd.DataFrame()
-    return PanelBuild(panel=panel, flags=flags, sources=sources, mergers=applied)
+    applied = pd.concat(parts.mergers, ignore_index=True) if parts.mergers else pd.DataFrame()
+    return PanelBuild(panel=panel, flags=flags, sources=parts.sources, mergers=applied)
 
 
 def _release(source_id: str) -> str:
@@ -612,7 +647,10 @@ def inspect_indicator_file(path: str | Path, year: int | None = None) -> dict[st
     extra: dict[str, Any] = {}
     rows: pd.DataFrame
     if kind in ("syke_stacked", "syke_area"):
-        from rvanalytics.readers.syke_tables import read_syke_area_workbook, read_syke_stacked_workbook
+        from rvanalytics.readers.syke_tables import (
+            read_syke_area_workbook,
+            read_syke_stacked_workbook,
+        )
 
         table = (read_syke_stacked_workbook if kind == "syke_stacked" else read_syke_area_workbook)(path)
         rows = table.values.rename(columns={"area": "code", "item": "indicator"}).assign(
