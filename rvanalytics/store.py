@@ -32,15 +32,15 @@ from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import StoreError
 
 __all__ = [
+    "BOUNDARY_PLAN",
+    "DEFAULT_DIVISION_YEAR",
     "build_store",
+    "check_store_files",
     "load_panel",
     "load_panel_flags",
     "read_manifest",
-    "store_summary",
     "read_store_table",
-    "check_store_files",
-    "DEFAULT_DIVISION_YEAR",
-    "BOUNDARY_PLAN",
+    "store_summary",
 ]
 
 #: Where each year's boundaries come from: ("file", source id) or ("derived", from year).
@@ -131,16 +131,6 @@ def build_store(
         The manifest that was written.
     """
     from rvanalytics import __version__
-    from rvanalytics.boundaries import (
-        dissolve_to_year,
-        read_boundaries,
-        read_nls_regions,
-        regions_from_municipalities,
-        simplify_coverage,
-    )
-    from rvanalytics.download import fetch
-    from rvanalytics.key import read_key_file
-    from rvanalytics.mergers import merger_table
     from rvanalytics.paths import store_dir
 
     target = store_dir(path)
@@ -155,79 +145,119 @@ def build_store(
         "boundaries": {},
         "problems": [],
     }
+    # Everything is written into a temporary folder that replaces the store only when complete;
+    # the later steps read the key of that folder (``store=tmp``).
     with atomic_dir(target) as tmp:
         steps = ["key", *[f"boundaries {y}" for y in BOUNDARY_PLAN], "panel"]
-        bar = _progress(steps, len(steps), "building store", progress)
-        iterator = iter(bar)
-
-        next(iterator)
-        key_path = fetch("statfi_municipality_key", offline=offline)
-        key = read_key_file(key_path)
-        key.to_parquet(tmp / "key.parquet", index=False)
-        manifest["sources"].append(_source_entry("statfi_municipality_key", [key_path]))
-        manifest["tables"]["key"] = {"path": "key.parquet", "rows": len(key),
-                                     "years": sorted(int(y) for y in key["year"].unique())}
-        mergers = merger_table().drop(columns=["effective_year"])
-        mergers.to_parquet(tmp / "mergers.parquet", index=False)
-        manifest["tables"]["mergers"] = {"path": "mergers.parquet", "rows": len(mergers)}
-
-        municipalities: dict[int, gpd.GeoDataFrame] = {}
-        used_files: dict[str, list[Path]] = {}
-        for year, (how, what) in BOUNDARY_PLAN.items():
-            next(iterator)
-            info: dict[str, Any] = {}
-            if how == "file":
-                file_path = fetch(what, year=year, offline=offline)
-                gdf, problems = read_boundaries(file_path, year=year, store=tmp)
-                used_files.setdefault(what, []).append(file_path)
-                info.update(origin="file", source=what, file=file_path.name)
-                manifest["problems"] += [f"{file_path.name}: {p}" for p in problems]
-            else:
-                gdf, applied = dissolve_to_year(municipalities[what], year, store=tmp)
-                info.update(origin="derived", derived_from=what,
-                            note=f"built by dissolving the {what} boundaries with the official mergers "
-                                 f"{what + 1}–{year}: " + (", ".join(f"{r.from_name} → {r.to_name} ({r.effective})"
-                                                              for r in applied.itertuples()) or "none"),
-                            mergers_applied=len(applied))
-            municipalities[year] = gdf
-            gdf.to_parquet(_mkdir(tmp / "municipalities") / f"{year}.parquet")
-            simplify_coverage(gdf).to_parquet(_mkdir(tmp / "municipalities_simplified") / f"{year}.parquet")
-            if year in _REGION_FILES:
-                reg_path = fetch(_REGION_FILES[year], year=year, offline=offline)
-                regions = read_nls_regions(reg_path, year=year, store=tmp)
-                used_files.setdefault(_REGION_FILES[year], []).append(reg_path)
-                areas = gdf.groupby("region_code")["land_area_km2"].sum(min_count=1)
-                regions["land_area_km2"] = regions["region_code"].map(areas).astype("float64")
-                region_origin = f"file {reg_path.name}"
-            else:
-                regions = regions_from_municipalities(gdf, store=tmp)
-                region_origin = "dissolved from the municipalities of the same year"
-            regions.to_parquet(_mkdir(tmp / "regions") / f"{year}.parquet")
-            simplify_coverage(regions).to_parquet(_mkdir(tmp / "regions_simplified") / f"{year}.parquet")
-            info.update(municipalities=len(gdf), regions=len(regions), regions_origin=region_origin,
-                        land_area_known=bool(gdf["land_area_km2"].notna().all()))
-            manifest["boundaries"][str(year)] = info
-        for source_id, files in used_files.items():
-            manifest["sources"].append(_source_entry(source_id, files))
-
-        next(iterator)
-        builder = panel_builder
-        if builder is None:
-            from rvanalytics.panel import build_panel as builder
-        result = builder(division_year=division_year, offline=offline, progress=False,
-                         extra_tables=tuple(extra_tables), store=tmp)
-        result.panel.to_parquet(tmp / "panel.parquet", index=False)
-        result.flags.to_parquet(tmp / "panel_flags.parquet", index=False)
-        manifest["tables"]["panel"] = {"path": "panel.parquet", "rows": int(len(result.panel)),
-                                       "indicators": int(result.panel["indicator"].nunique()),
-                                       "flagged_rows": int(len(result.flags))}
-        for entry in result.sources:
-            manifest["sources"].append(_panel_source_entry(entry))
-        for _ in iterator:
+        bar = iter(_progress(steps, len(steps), "building store", progress))
+        next(bar)
+        _write_key_and_mergers(tmp, manifest, offline)
+        _write_boundaries(tmp, manifest, offline, bar)
+        next(bar)
+        _write_panel(tmp, manifest, panel_builder, division_year=division_year, offline=offline,
+                     extra_tables=tuple(extra_tables))
+        for _ in bar:
             pass
         manifest["seconds"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
         atomic_write_text(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     return manifest
+
+
+def _write_key_and_mergers(tmp: Path, manifest: dict[str, Any], offline: bool | None) -> None:
+    """The municipality keys 2013–2026 and the official merger table."""
+    from rvanalytics.download import fetch
+    from rvanalytics.key import read_key_file
+    from rvanalytics.mergers import merger_table
+
+    key_path = fetch("statfi_municipality_key", offline=offline)
+    key = read_key_file(key_path)
+    key.to_parquet(tmp / "key.parquet", index=False)
+    manifest["sources"].append(_source_entry("statfi_municipality_key", [key_path]))
+    manifest["tables"]["key"] = {"path": "key.parquet", "rows": len(key),
+                                 "years": sorted(int(y) for y in key["year"].unique())}
+    mergers = merger_table().drop(columns=["effective_year"])
+    mergers.to_parquet(tmp / "mergers.parquet", index=False)
+    manifest["tables"]["mergers"] = {"path": "mergers.parquet", "rows": len(mergers)}
+
+
+def _write_boundaries(tmp: Path, manifest: dict[str, Any], offline: bool | None, bar) -> None:
+    """Municipalities and regions of every year of :data:`BOUNDARY_PLAN` (read from a file or dissolved)."""
+    municipalities: dict[int, gpd.GeoDataFrame] = {}
+    used_files: dict[str, list[Path]] = {}
+    for year, (how, what) in BOUNDARY_PLAN.items():
+        next(bar)
+        gdf, info = _municipalities_of(year, how, what, municipalities, tmp, manifest, offline, used_files)
+        municipalities[year] = gdf
+        _write_layer(gdf, tmp, "municipalities", year)
+        regions, region_origin = _regions_of(year, gdf, tmp, offline, used_files)
+        _write_layer(regions, tmp, "regions", year)
+        info.update(municipalities=len(gdf), regions=len(regions), regions_origin=region_origin,
+                    land_area_known=bool(gdf["land_area_km2"].notna().all()))
+        manifest["boundaries"][str(year)] = info
+    for source_id, files in used_files.items():
+        manifest["sources"].append(_source_entry(source_id, files))
+
+
+def _municipalities_of(year: int, how: str, what: Any, earlier: dict[int, gpd.GeoDataFrame], tmp: Path,
+                       manifest: dict[str, Any], offline: bool | None,
+                       used_files: dict[str, list[Path]]) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """One year's municipalities: read from the source's file, or an earlier year dissolved with the mergers."""
+    from rvanalytics.boundaries import dissolve_to_year, read_boundaries
+    from rvanalytics.download import fetch
+
+    if how == "file":
+        file_path = fetch(what, year=year, offline=offline)
+        gdf, problems = read_boundaries(file_path, year=year, store=tmp)
+        used_files.setdefault(what, []).append(file_path)
+        manifest["problems"] += [f"{file_path.name}: {p}" for p in problems]
+        return gdf, {"origin": "file", "source": what, "file": file_path.name}
+    gdf, applied = dissolve_to_year(earlier[what], year, store=tmp)
+    steps = ", ".join(f"{r.from_name} → {r.to_name} ({r.effective})" for r in applied.itertuples()) or "none"
+    return gdf, {"origin": "derived", "derived_from": what, "mergers_applied": len(applied),
+                 "note": f"built by dissolving the {what} boundaries with the official mergers {what + 1}–{year}: "
+                         + steps}
+
+
+def _regions_of(year: int, municipalities: gpd.GeoDataFrame, tmp: Path, offline: bool | None,
+                used_files: dict[str, list[Path]]) -> tuple[gpd.GeoDataFrame, str]:
+    """One year's regions: the NLS file where there is one (areas from the municipalities), else dissolved."""
+    from rvanalytics.boundaries import read_nls_regions, regions_from_municipalities
+    from rvanalytics.download import fetch
+
+    if year not in _REGION_FILES:
+        return regions_from_municipalities(municipalities, store=tmp), \
+            "dissolved from the municipalities of the same year"
+    reg_path = fetch(_REGION_FILES[year], year=year, offline=offline)
+    regions = read_nls_regions(reg_path, year=year, store=tmp)
+    used_files.setdefault(_REGION_FILES[year], []).append(reg_path)
+    areas = municipalities.groupby("region_code")["land_area_km2"].sum(min_count=1)
+    regions["land_area_km2"] = regions["region_code"].map(areas).astype("float64")
+    return regions, f"file {reg_path.name}"
+
+
+def _write_layer(gdf: gpd.GeoDataFrame, tmp: Path, layer: str, year: int) -> None:
+    """``<layer>/<year>.parquet`` and its coverage-simplified twin ``<layer>_simplified/<year>.parquet``."""
+    from rvanalytics.boundaries import simplify_coverage
+
+    gdf.to_parquet(_mkdir(tmp / layer) / f"{year}.parquet")
+    simplify_coverage(gdf).to_parquet(_mkdir(tmp / f"{layer}_simplified") / f"{year}.parquet")
+
+
+def _write_panel(tmp: Path, manifest: dict[str, Any], panel_builder: Callable[..., Any] | None, *,
+                 division_year: int, offline: bool | None, extra_tables: tuple[Path, ...]) -> None:
+    """The indicator panel and its flags (:func:`rvanalytics.panel.build_panel` unless another builder is given)."""
+    builder = panel_builder
+    if builder is None:
+        from rvanalytics.panel import build_panel as builder
+    result = builder(division_year=division_year, offline=offline, progress=False, extra_tables=extra_tables,
+                     store=tmp)
+    result.panel.to_parquet(tmp / "panel.parquet", index=False)
+    result.flags.to_parquet(tmp / "panel_flags.parquet", index=False)
+    manifest["tables"]["panel"] = {"path": "panel.parquet", "rows": len(result.panel),
+                                   "indicators": int(result.panel["indicator"].nunique()),
+                                   "flagged_rows": len(result.flags)}
+    for entry in result.sources:
+        manifest["sources"].append(_panel_source_entry(entry))
 
 
 def _panel_source_entry(entry: dict[str, Any]) -> dict[str, Any]:
