@@ -60,7 +60,7 @@ def select_cmd(
     reach_km: Annotated[float, typer.Option("--reach-km", help="Radius of the spread term (km).")] = 100.0,
     w_regions: Annotated[float, typer.Option("--w-regions", help="Weight of regions covered.")] = 1.0,
     w_population: Annotated[float, typer.Option("--w-population", help="Weight of population in cohort cities.")] = 0.5,
-    w_region_population: Annotated[float, typer.Option("--w-region-population", help="Weight of population in covered regions.")] = 0.5,
+    w_region_population: Annotated[float, typer.Option("--w-region-pop", help="Weight of population in covered regions.")] = 0.5,
     w_spread: Annotated[float, typer.Option("--w-spread", help="Weight of land area within --reach-km of a cohort city.")] = 0.5,
     w_action: Annotated[float, typer.Option("--w-action", help="Weight of the action scores (with --scores).")] = 0.5,
     store: Annotated[Path | None, typer.Option("--store", help="Data store (default: as in `rvanalytics data status`).")] = None,
