@@ -285,6 +285,11 @@ _IN_TASK = False
 
 def _stop_request(signum: int, frame: Any) -> None:
     """SIGTERM in a worker: stop the running report (its kernel is killed on the way out)."""
+    import logging
+
+    # the user asked to stop: the dying kernel's "Kernel died" and asyncio's "Task exception was
+    # never retrieved" are not news, and must not print tracebacks over the batch's one-line summary
+    logging.disable(logging.CRITICAL)
     if _IN_TASK:
         raise KeyboardInterrupt
     os._exit(1)  # idle worker: nothing to clean up
