@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,13 +24,9 @@ BUILD = ("import sys, time; from rvanalytics.store import build_store; t = time.
          "build_store(sys.argv[1], offline=True, progress=False); print(time.perf_counter() - t)")
 
 
-def build_seconds(tree: Path, store: Path) -> tuple[float, float]:
+def build_seconds(tree: Path, store: Path, recorded: Path) -> tuple[float, float]:
     """(seconds inside build_store, seconds for the whole process) of one build with ``tree``'s package."""
-    from rvanalytics.paths import recorded_dir
-
-    # the worktree lies elsewhere, so ../shared/data beside it does not exist: name the recorded data
-    env = {**os.environ, "PYTHONPATH": str(tree), "RVANALYTICS_OFFLINE": "1",
-           "RVANALYTICS_RECORDED_DIR": str(recorded_dir())}
+    env = {**os.environ, "PYTHONPATH": str(tree), "RVANALYTICS_OFFLINE": "1", "RVANALYTICS_RECORDED_DIR": str(recorded)}
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", BUILD, str(store)], env=env, cwd=tree, check=True,
                          capture_output=True, text=True)
@@ -41,7 +38,13 @@ def main() -> None:
     parser.add_argument("--base", default="39c4563", help="commit before the new sources (default: 39c4563)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    from rvanalytics.paths import recorded_dir
+
     with tempfile.TemporaryDirectory() as tmp:
+        # both variants read a copy of the recorded data: the older code's GML reader wrote .gfs
+        # sidecar files beside its input, and ../shared/data must stay untouched
+        recorded = Path(tmp) / "recorded"
+        shutil.copytree(recorded_dir(), recorded)
         base_tree = Path(tmp) / "base"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_tree), args.base],
                        check=True, capture_output=True)
@@ -49,7 +52,7 @@ def main() -> None:
             times: dict[str, list[tuple[float, float]]] = {"base": [], "now": []}
             for i in range(args.repeat):
                 for name, tree in (("base", base_tree), ("now", ROOT)):
-                    times[name].append(build_seconds(tree, Path(tmp) / f"store-{name}-{i}"))
+                    times[name].append(build_seconds(tree, Path(tmp) / f"store-{name}-{i}", recorded))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_tree)],
                            check=False, capture_output=True)

@@ -28,6 +28,24 @@ def recorded_dir() -> Path:
     return path
 
 
+def _listing(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def recorded_data_stays_untouched():
+    """Reading never writes: after the session the recorded data is exactly as before (no .gfs sidecars)."""
+    from rvanalytics.paths import recorded_dir as find
+
+    root = find()
+    before = _listing(root) if root is not None else {}
+    yield
+    if root is not None:
+        after = _listing(root)
+        changed = sorted(set(after) ^ set(before) | {k for k in before if k in after and after[k] != before[k]})
+        assert not changed, f"the tests wrote into the recorded data {root}: {changed}"
+
+
 @pytest.fixture(scope="session")
 def store(tmp_path_factory: pytest.TempPathFactory, recorded_dir: Path) -> Path:
     """A store built from the recorded data once per session (offline)."""
