@@ -24,9 +24,9 @@ from rvanalytics.readers.pxweb_csv import resolve_area_names
 
 __all__ = [
     "BUILDING_USES",
-    "fast_numbers",
     "COMPLETION_PERIODS",
     "HEATING_FUELS",
+    "fast_numbers",
     "read_floor_area_by_completion_year",
     "read_floor_area_by_fuel",
     "read_population_by_sex",
@@ -177,6 +177,36 @@ def _tolerance(n_parts: int | np.ndarray) -> np.ndarray:
     return np.asarray(n_parts, dtype="float64") * 0.5 + 1e-9
 
 
+def _category_table(path: Path, category_col: str, known, what: str, key: str, *, with_total: bool, year: int,
+                    store, table_name: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The shared layout of 116h and 116g: area × one category (fuel, completion class) × building uses.
+
+    Returns the wide table (``level, code, area, year, <key>`` as written, use columns) and the
+    category column as written; unknown categories and a repeated area × category are errors.
+    """
+    _, raw = read_statfin_heading_csv(path)
+    area_col, year_col = "Alue", "Vuosi"
+    _require(raw, [category_col, area_col, year_col], path, table_name)
+    uses = _use_columns(raw, path, with_total=with_total)
+    categories = raw[category_col].str.strip()
+    unknown = ~categories.isin(list(known))
+    if unknown.any():
+        pos = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataFileError(path, f"unknown {what} {categories.iloc[pos]!r}",
+                            f"the reader knows {', '.join(known)}", row=pos + 4, column=category_col)
+    levels, codes = _areas(raw, area_col, year, path, store)
+    values = _numbers(raw, list(uses), path).rename(columns=uses)
+    stat_year, _ = parse_numbers(raw[year_col], path, year_col, first_row=4)
+    table = pd.concat([pd.DataFrame({"level": levels, "code": codes, "area": raw[area_col].str.strip(),
+                                     "year": stat_year.astype("int64"), key: categories}), values], axis=1)
+    dup = table.duplicated(["level", "code", key])
+    if dup.any():
+        pos = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataFileError(path, f"area {table['area'].iloc[pos]!r} has the {what} {categories.iloc[pos]!r} twice",
+                            f"keep one row per area and {what}", row=pos + 4, column=area_col)
+    return table, categories
+
+
 def read_floor_area_by_fuel(path: str | Path, *, year: int = 2020, store=None) -> pd.DataFrame:
     """Floor area by main heating fuel × building use (StatFin table 116h).
 
@@ -202,27 +232,10 @@ def read_floor_area_by_fuel(path: str | Path, *, year: int = 2020, store=None) -
         to the total column (beyond the rounding of the published cells), a missing fuel row.
     """
     path = Path(path)
-    _, raw = read_statfin_heading_csv(path)
-    fuel_col, area_col, year_col = "Rakennuksen lämmitysaine", "Alue", "Vuosi"
-    _require(raw, [fuel_col, area_col, year_col], path, "table 116h")
-    uses = _use_columns(raw, path, with_total=True)
-    fuels = raw[fuel_col].str.strip()
-    unknown = ~fuels.isin(HEATING_FUELS)
-    if unknown.any():
-        pos = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataFileError(path, f"unknown heating fuel {fuels.iloc[pos]!r}",
-                            f"the reader knows {', '.join(HEATING_FUELS)}", row=pos + 4, column=fuel_col)
-    levels, codes = _areas(raw, area_col, year, path, store)
-    values = _numbers(raw, list(uses), path).rename(columns=uses)
-    stat_year, _ = parse_numbers(raw[year_col], path, year_col, first_row=4)
-    table = pd.concat([pd.DataFrame({"level": levels, "code": codes, "area": raw[area_col].str.strip(),
-                                     "year": stat_year.astype("int64"), "fuel": fuels.map(HEATING_FUELS)}),
-                       values], axis=1)
-    dup = table.duplicated(["level", "code", "fuel"])
-    if dup.any():
-        pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataFileError(path, f"area {table['area'].iloc[pos]!r} has the fuel {fuels.iloc[pos]!r} twice",
-                            "keep one row per area and fuel", row=pos + 4, column=area_col)
+    fuel_col = "Rakennuksen lämmitysaine"
+    table, fuels = _category_table(path, fuel_col, HEATING_FUELS, "heating fuel", "fuel", with_total=True,
+                                   year=year, store=store, table_name="table 116h")
+    table["fuel"] = fuels.map(HEATING_FUELS).to_numpy()
     use_slugs = [u for u in BUILDING_USES.values() if u != "total"]
     off = (table[use_slugs].sum(axis=1) - table["total"]).abs().to_numpy()
     bad = off > _tolerance(len(use_slugs))
@@ -275,27 +288,10 @@ def read_floor_area_by_completion_year(path: str | Path, *, year: int = 2020, st
         column, so ``total`` is their sum). Unknown names or periods are a :class:`DataFileError`.
     """
     path = Path(path)
-    _, raw = read_statfin_heading_csv(path)
-    period_col, area_col, year_col = "Valmistumisvuosi", "Alue", "Vuosi"
-    _require(raw, [period_col, area_col, year_col], path, "table 116g")
-    uses = _use_columns(raw, path, with_total=False)
-    periods = raw[period_col].str.strip()
-    unknown = ~periods.isin(COMPLETION_PERIODS)
-    if unknown.any():
-        pos = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataFileError(path, f"unknown completion-year class {periods.iloc[pos]!r}",
-                            f"the reader knows {', '.join(COMPLETION_PERIODS)}", row=pos + 4, column=period_col)
-    levels, codes = _areas(raw, area_col, year, path, store)
-    values = _numbers(raw, list(uses), path).rename(columns=uses)
-    stat_year, _ = parse_numbers(raw[year_col], path, year_col, first_row=4)
-    table = pd.concat([pd.DataFrame({"level": levels, "code": codes, "area": raw[area_col].str.strip(),
-                                     "year": stat_year.astype("int64"), "period": periods}), values], axis=1)
-    table["total"] = values.sum(axis=1)
-    dup = table.duplicated(["level", "code", "period"])
-    if dup.any():
-        pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataFileError(path, f"area {table['area'].iloc[pos]!r} has the class {periods.iloc[pos]!r} twice",
-                            "keep one row per area and completion-year class", row=pos + 4, column=area_col)
+    period_col = "Valmistumisvuosi"
+    table, _ = _category_table(path, period_col, COMPLETION_PERIODS, "completion-year class", "period",
+                               with_total=False, year=year, store=store, table_name="table 116g")
+    table["total"] = table[[u for u in BUILDING_USES.values() if u in table.columns and u != "total"]].sum(axis=1)
     counts = table.groupby(["level", "code"], sort=False)["period"].nunique()
     short = counts[counts < len(COMPLETION_PERIODS)]
     if not short.empty:
