@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write_text", "atomic_write_bytes", "atomic_dir"]
+__all__ = ["atomic_dir", "atomic_path", "atomic_write_bytes", "atomic_write_text", "replace_dir"]
 
 
 def _default_mode(directory: bool = False) -> int:
@@ -64,6 +64,24 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> Path:
     return Path(target)
 
 
+def replace_dir(src: str | Path, target: str | Path) -> None:
+    """Put folder ``src`` at ``target``; an existing ``target`` is replaced only at the last step.
+
+    Both must be on the same file system (make ``src`` beside ``target``).
+    """
+    src, target = Path(src), Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        os.replace(src, target)
+        return
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    os.replace(target, old)
+    os.replace(src, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def atomic_dir(target: str | Path) -> Iterator[Path]:
     """Yield a temporary directory that replaces directory ``target`` on success.
@@ -77,15 +95,7 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, _default_mode(directory=True))
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        replace_dir(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -27,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rvanalytics.atomic import atomic_write_text
+from rvanalytics.atomic import atomic_write_text, replace_dir
 from rvanalytics.exceptions import ReportError
 from rvanalytics.report.files import make_readable
 from rvanalytics.report.inputs import inputs_hash, report_inputs
@@ -497,20 +496,3 @@ def discard_kernel(kernel: StartedKernel) -> None:
     """Stop a kernel from :func:`start_report_kernel` that will not run a notebook."""
     kernel.stop()
     shutil.rmtree(kernel.cwd, ignore_errors=True)
-
-
-def replace_dir(src: Path, target: Path) -> None:
-    """Put folder ``src`` at ``target``; an existing ``target`` is replaced only at the last step.
-
-    Both must be on the same file system (``src`` is made beside the output folder).
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        os.replace(src, target)
-        return
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    os.replace(target, old)
-    os.replace(src, target)
-    shutil.rmtree(old, ignore_errors=True)
