@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,15 @@ def recorded_dir() -> Path:
     if path is None:
         pytest.fail("recorded data not found: put ../shared/data beside the checkout or set RVANALYTICS_RECORDED_DIR")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every figure a test drew is closed after it (pyplot keeps them otherwise)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 def _listing(root: Path) -> dict[str, tuple[int, int]]:

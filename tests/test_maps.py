@@ -42,12 +42,6 @@ BASELINES = Path(__file__).parent / "baseline_images"
 POP_FILE = ("statfi-municipality-key-geofi", "sotkadata_population_2000_2022.csv")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def maps_store(tmp_path_factory: pytest.TempPathFactory, recorded_dir: Path) -> Path:
     """A store with the real boundaries and key; the panel holds the recorded Sotkanet population only."""

@@ -26,12 +26,6 @@ DIVISION = 2026
 INDICATOR = "road_transport_ghg_per_capita_t"
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def world(store):
     from rvanalytics.boundaries import load_municipalities, load_regions

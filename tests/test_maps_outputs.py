@@ -8,21 +8,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_hex
 
 from rvanalytics.indicators import indicator_catalogue
-from rvanalytics.maps import choropleth, classify, indicator_map, indicator_palette, save_map, small_multiples
+from rvanalytics.maps import (
+    choropleth,
+    classify,
+    indicator_map,
+    indicator_palette,
+    save_map,
+    small_multiples,
+)
 from rvanalytics.maps.interactive import NO_DATA_COLOR, explore_map, to_html
 
 DIVISION = 2026
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
