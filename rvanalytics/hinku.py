@@ -25,17 +25,21 @@ from rvanalytics.exceptions import DataFileError
 from rvanalytics.indicators import HINKU_SECTORS
 from rvanalytics.readers.syke_tables import SykeTable
 
-__all__ = ["check_same_release", "country_rows", "per_capita_rows", "table_rows"]
+__all__ = ["check_same_release", "country_rows", "per_capita_rows", "table_rows", "with_release"]
 
 _SECTOR_IDS = {slug: f"ghg_hinku_sector_{slug}_kt" for slug in HINKU_SECTORS.values()}
 _COLUMNS = ["level", "code", "year", "indicator", "value", "unit", "source", "status", "release", "preliminary"]
 
 
-def _finish(rows: pd.DataFrame, source: str, release: str) -> pd.DataFrame:
-    rows = rows.assign(source=source, release=release,
-                       status=np.where(rows["value"].isna(), "..", rows.get("status", "")))
+def with_release(rows: pd.DataFrame, release: str) -> pd.DataFrame:
+    """``rows`` with their ``release`` and ``preliminary``: Syke marks the latest year of a release as preliminary."""
     latest = rows.loc[rows["value"].notna(), "year"].max()
-    rows["preliminary"] = rows["year"] == latest
+    return rows.assign(release=release, preliminary=rows["year"] == latest)
+
+
+def _finish(rows: pd.DataFrame, source: str, release: str) -> pd.DataFrame:
+    rows = with_release(rows.assign(source=source, status=np.where(rows["value"].isna(), "..",
+                                                                   rows.get("status", ""))), release)
     return rows[_COLUMNS].reset_index(drop=True)
 
 

@@ -344,7 +344,7 @@ def _release(source_id: str) -> str:
 def _syke_hinku_sources(division_year: int, flag_frames: list[pd.DataFrame],
                         store) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[Path], int | None, str]]:
     """Rows and Syke population of every Hinku source (recorded copies: Syke has no bulk download of these)."""
-    from rvanalytics.hinku import check_same_release, country_rows, table_rows
+    from rvanalytics.hinku import check_same_release, country_rows, table_rows, with_release
     from rvanalytics.key import name_index
     from rvanalytics.readers import read_hinku_sectors, read_hinku_totals
     from rvanalytics.readers.regions_summary import region_names
@@ -366,7 +366,7 @@ def _syke_hinku_sources(division_year: int, flag_frames: list[pd.DataFrame],
                       "indicator": "ghg_hinku_total_kt", "value": totals["total_kt"], "unit": "kt CO2e",
                       "source": src, "status": np.where(totals["total_kt"].isna(), "..", "")}),
     ], ignore_index=True)
-    rows = _with_release(rows, src)
+    rows = with_release(rows, _release(src))
     population = pd.DataFrame({"level": "municipality", "code": totals["code"], "year": totals["year"],
                                "population": totals["population"]})
     out[src] = (rows, population, [sec_path, tot_path], SOURCE_DIVISIONS[src],
@@ -419,11 +419,6 @@ def _source(source_id: str):
     from rvanalytics.catalogue import get_source
 
     return get_source(source_id)
-
-
-def _with_release(rows: pd.DataFrame, source_id: str) -> pd.DataFrame:
-    latest = rows.loc[rows["value"].notna(), "year"].max()
-    return rows.assign(release=_release(source_id), preliminary=rows["year"] == latest)
 
 
 def _codes(names: pd.Series, index: dict[str, str], table, what: str, *, path: Path | None = None) -> pd.Series:
