@@ -75,11 +75,6 @@ class Assessment:
         out = t.assign(_has=has).groupby("city_code").agg(n_targets=("target_id", "size"), n_assessed=("_has", "sum"))
         return out.reset_index()
 
-    def as_dict(self) -> dict[str, Any]:
-        """The parts as a dict (``targets``, ``city_metrics``, ``theme_coverage``, ``thresholds``)."""
-        return {"targets": self.targets, "city_metrics": self.city_metrics, "theme_coverage": self.theme_coverage,
-                "thresholds": self.thresholds}
-
 
 def select_cities(wanted: list[str], cities: pd.DataFrame) -> list[str]:
     """Codes of the wanted cities (codes or Finnish/Swedish/English names); all profiles when none.
@@ -166,7 +161,12 @@ def city_targets(
     members = pd.DataFrame(columns=["code", "name_fi", "joined", "relation", "source_url", "source_date"])
     if not network:
         return targets, members
-    from rvanalytics.network import fisu_members, network_targets, read_fisu_network, read_fisu_targets
+    from rvanalytics.network import (
+        fisu_members,
+        network_targets,
+        read_fisu_network,
+        read_fisu_targets,
+    )
 
     members = fisu_members(read_fisu_network())
     members = members[members["code"].isin(codes)].reset_index(drop=True)

@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rvanalytics.division import KEY_YEARS
 from rvanalytics.exceptions import DataFileError, RvanalyticsError
 
 __all__ = ["load_key", "name_index", "read_key_file", "key_years", "size_class", "SIZE_CLASSES", "KEY_YEARS"]
 
-KEY_YEARS = tuple(range(2013, 2027))
 
 #: Statistics Finland's municipal size classes (kuntakokoluokka), by population.
 SIZE_CLASSES: tuple[tuple[str, float, float], ...] = (

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["comparison_release", "comparison_view", "release_label", "select_series"]
+__all__ = ["comparison_release", "comparison_view", "select_series"]
 
 
 def _has_releases(panel: pd.DataFrame) -> bool:
@@ -82,17 +82,3 @@ def comparison_view(panel: pd.DataFrame) -> pd.DataFrame:
     chosen = comparison_release(panel)
     keep = panel["release"].astype(str).to_numpy() == panel["indicator"].map(chosen).astype(str).to_numpy()
     return panel[keep].reset_index(drop=True)
-
-
-def release_label(release: str, source_title: str | None = None, lang: str = "en") -> str:
-    """Human-readable release, e.g. ``"Syke ALas release 2024"`` / ``"Syke ALas, julkaisu 2024"``.
-
-    Examples
-    --------
-    >>> release_label("2024"), release_label("2026", lang="fi"), release_label("")
-    ('Syke ALas release 2024', 'Syke ALas, julkaisu 2026', '')
-    """
-    if not release:
-        return ""
-    words = {"fi": "Syke ALas, julkaisu {r}", "sv": "Syke ALas, utgåva {r}", "en": "Syke ALas release {r}"}
-    return words.get(lang, words["en"]).format(r=release)
