@@ -215,7 +215,7 @@ def _method(text: str, path: Path, sheet: str, row: int) -> tuple[str, str, str]
     """``(scope, label, prefix)`` of a cell holding the method, e.g. ``NORTH KARELIAHinku calculation…``."""
     match = _METHOD_RE.search(text)
     if match is None:
-        known = sorted({m for m in METHODS})
+        known = sorted(METHODS)
         raise DataFileError(path, f"sheet {sheet!r}: method cell {text!r} is not a known Syke calculation method",
                             f"choose one of Syke's methods when downloading ({', '.join(known[:3])}, …)", row=row)
     return METHODS[match.group(0).casefold()], match.group(0), text[: match.start()].strip()
