@@ -106,7 +106,9 @@ class CityStory:
         from rvanalytics.report.naming import slugify
 
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+        # no bbox_inches="tight": the charts and maps lay themselves out to fit their figure,
+        # and the tight box would draw each figure twice
+        fig.savefig(buf, format="png", dpi=110)
         plt.close(fig)
         path = self.out_dir / "figures" / f"{slugify(name, fallback='figure')}.png"
         atomic_write_bytes(path, buf.getvalue())
@@ -290,6 +292,7 @@ class CityStory:
 
     def map_section(self) -> None:
         """The city on a map of the per-capita indicator with the widest coverage."""
+        from rvanalytics.catalogue import sources
         from rvanalytics.indicators import unit_text
         from rvanalytics.maps import choropleth
 
@@ -309,6 +312,7 @@ class CityStory:
             unit=unit_text(self.data.catalogue.at[ind, "unit"], self.lang), year=year, lang=self.lang,
             regions=self.data.regions, label_codes=[self.data.code], size="slide",
             cmap="YlOrRd" if lower_is_better else None,  # the workshop maps' palette
+            sources=sorted(set(d["source"].astype(str)) & set(sources())),
         )
         _html(H.keep(H.heading(self.t("map")) + self.figure_html(
             fig, f"map-{ind}", F.indicator_name(self.data.catalogue, ind, self.lang))))

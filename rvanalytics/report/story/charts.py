@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import Formatter
 
 from rvanalytics.indicators import HINKU_SECTORS
 from rvanalytics.report.story.facts import SectorFacts, Series, TargetFact
@@ -22,6 +23,7 @@ from rvanalytics.report.story.theme_facts import FuelMixFacts
 __all__ = [
     "FUEL_COLOURS",
     "SECTOR_COLOURS",
+    "ValueFormatter",
     "add_footer",
     "contiguous_runs",
     "fuel_mix_chart",
@@ -98,34 +100,151 @@ def _new_axes(ax: Any, size: tuple[float, float]) -> tuple[Any, Any, bool]:
     return fig, ax, True
 
 
+class ValueFormatter(Formatter):
+    """Tick labels in the language's number format, with as many decimals as the tick step needs.
+
+    The step comes from the ticks being labelled (:meth:`set_locs`), not from asking the
+    axis for its ticks at every label, which reran the locator once per label.
+
+    Examples
+    --------
+    >>> f = ValueFormatter("fi")
+    >>> f.format_ticks([0, 2500, 5000])
+    ['0', '2\\u202f500', '5\\u202f000']
+    >>> f.format_ticks([0.0, 0.5, 1.0])
+    ['0,0', '0,5', '1,0']
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.digits = 0
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        step = abs(locs[1] - locs[0]) if len(locs) > 1 else 1.0
+        self.digits = 0 if step >= 1 else (1 if step >= 0.1 else 2)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return fmt(x, self.lang, self.digits)
+
+
 def format_axes(ax: Any, lang: str) -> None:
     """Year ticks as plain integers, values with the language's thousands and decimal separators."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8, steps=[1, 2, 5, 10]))  # 1990, 2000…, not 1992, 1998…
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{int(round(x))}"))
-
-    def value(x: float, _: int) -> str:
-        ticks = ax.get_yticks()
-        step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
-        digits = 0 if step >= 1 else (1 if step >= 0.1 else 2)
-        return fmt(x, lang, digits)
-
-    ax.yaxis.set_major_formatter(FuncFormatter(value))
+    ax.yaxis.set_major_formatter(ValueFormatter(lang))
     ax.tick_params(labelsize=FONT["tick"])
     ax.grid(alpha=0.3)
 
 
-def add_footer(fig: Any, sources: str, years: Iterable[int], lang: str) -> None:
-    """Source and data years at the bottom of the image (wrapped to the figure's width)."""
+def footer_text(fig: Any, sources: str, years: Iterable[int], lang: str) -> str:
+    """Source and data years, wrapped to the figure's width."""
     years = sorted({int(y) for y in years})
     span = "" if not years else (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}")
     text = t(lang, "figure_source", sources=sources)
     if span:
         text += " · " + t(lang, "figure_years", years=span)
-    width = int(fig.get_figwidth() * 14)
-    fig.text(0.01, 0.0, textwrap.fill(text, width), fontsize=FONT["footer"], color="#444444",
-             ha="left", va="top", transform=fig.transFigure)
+    return textwrap.fill(text, int(fig.get_figwidth() * 14))
+
+
+def add_footer(fig: Any, sources: str, years: Iterable[int], lang: str) -> Any:
+    """Source and data years at the bottom of the image, inside it; returns the text artist.
+
+    :func:`fit_layout` keeps the room for it below the axes.
+    """
+    return fig.text(0.01, _PAD_IN / fig.get_figheight(), footer_text(fig, sources, years, lang),
+                    fontsize=FONT["footer"], color="#444444", ha="left", va="bottom",
+                    transform=fig.transFigure)
+
+
+# --- layout ---------------------------------------------------------------------------------
+# Margins are worked out from the strings that need room (tick labels, titles, legends,
+# the footer), measured with the font: a layout engine (tight_layout, bbox_inches="tight")
+# lays out and measures every artist of the figure, which cost as much as drawing it again.
+
+_PAD_IN = 0.06  # inches around the outer edge
+_TICK_IN = (3.5 + 3.5) / 72  # tick length and label pad (matplotlib's defaults)
+_LINE = 1.2  # line height in font sizes
+
+
+def _text_size_in(fig: Any, text: str, size: float) -> tuple[float, float]:
+    """Width and height in inches of ``text`` (lines stacked) at ``size`` points."""
+    from matplotlib.font_manager import FontProperties
+
+    if not text:
+        return 0.0, 0.0
+    renderer = fig.canvas.get_renderer()
+    prop = FontProperties(size=size)
+    lines = text.split("\n")
+    width = max(renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines)
+    # glyphs hinted at the saving resolution come out a few per cent wider than measured here
+    return 1.05 * width / fig.dpi, len(lines) * size * _LINE / 72
+
+
+def footer_height_in(fig: Any, footer: Any) -> float:
+    """Room the footer takes at the bottom, with a gap above it (0 without a footer)."""
+    if footer is None:
+        return 0.0
+    return _text_size_in(fig, footer.get_text(), footer.get_fontsize())[1] + 0.08
+
+
+def _artist_size_in(fig: Any, artist: Any) -> tuple[float, float]:
+    """Width and height in inches of one artist (a legend) as it will be drawn."""
+    box = artist.get_window_extent(fig.canvas.get_renderer())
+    return box.width / fig.dpi, box.height / fig.dpi
+
+
+def _ytick_width_in(ax: Any) -> float:
+    """Width of the widest y tick label that will be drawn (those inside the view)."""
+    labels = ax.yaxis.get_majorticklabels()  # also brings the labels' texts up to date
+    lo, hi = sorted(ax.get_ylim())
+    eps = 1e-9 * ((hi - lo) or 1.0)
+    inside = [lab for loc, lab in zip(ax.yaxis.get_majorticklocs(), labels, strict=False)
+              if lo - eps <= loc <= hi + eps]
+    return max((_text_size_in(ax.figure, lab.get_text(), lab.get_fontsize())[0] for lab in inside), default=0.0)
+
+
+def _title_height_in(ax: Any) -> float:
+    heights = [_text_size_in(ax.figure, ax.get_title(loc), ax.title.get_fontsize())[1]
+               for loc in ("center", "left", "right")]
+    return max(heights) + (6 / 72 if max(heights) else 0.0)  # matplotlib's title pad
+
+
+def _below_axes_in(ax: Any) -> float:
+    """Room under an axes: x tick labels and the x label."""
+    size = ax.xaxis.get_ticklabels()[0].get_fontsize() if ax.xaxis.get_ticklabels() else FONT["tick"]
+    room = _TICK_IN + size * _LINE / 72
+    if ax.get_xlabel():
+        room += _text_size_in(ax.figure, ax.get_xlabel(), ax.xaxis.label.get_fontsize())[1] + 4 / 72
+    return room
+
+
+def fit_layout(fig: Any, axes: Any, *, footer: Any = None, right_in: float = 0.2,
+               below_in: float = 0.0) -> None:
+    """Place a grid of axes (rows × columns) so its labels, titles and the footer fit the figure.
+
+    ``right_in``: room right of the last column (a legend beside it); ``below_in``: room
+    under the bottom row's labels (a legend under it), above the footer.
+    """
+    grid = np.atleast_2d(np.asarray(axes, dtype=object))
+    shown = [ax for ax in grid.flat if ax.get_visible()]
+    width, height = fig.get_size_inches()
+    tick_w = max((_ytick_width_in(ax) for ax in shown), default=0.0) + _TICK_IN
+    ylabel = max((_text_size_in(fig, ax.get_ylabel(), ax.yaxis.label.get_fontsize())[1] for ax in shown), default=0.0)
+    left = _PAD_IN + tick_w + (ylabel + 4 / 72 if ylabel else 0.0)
+    top = _PAD_IN + max((_title_height_in(ax) for ax in shown), default=0.0)
+    below = max((_below_axes_in(ax) for ax in shown), default=0.0)
+    bottom = _PAD_IN + footer_height_in(fig, footer) + below + below_in
+    right = max(right_in, _PAD_IN)
+    rows, cols = grid.shape
+    gap_w = left - _PAD_IN + 0.25  # the next column's tick labels and some air
+    gap_h = below + top - _PAD_IN + 0.15  # the upper row's tick labels and the lower row's title
+    axes_w = (width - left - right - (cols - 1) * gap_w) / cols
+    axes_h = (height - top - bottom - (rows - 1) * gap_h) / rows
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height, wspace=gap_w / axes_w, hspace=gap_h / axes_h)
 
 
 def _sources_text(sources: Iterable[str], lang: str) -> str:
@@ -163,8 +282,9 @@ def series_chart(title: str, lines: list[Series], lang: str, *, ax: Any = None) 
         ax.set_xticks(years)
     ax.legend(fontsize=FONT["legend"], frameon=False)
     if own:
-        add_footer(fig, _sources_text((src for s in lines for src in s.sources), lang),
-                   (y for s in lines for y in s.years), lang)
+        footer = add_footer(fig, _sources_text((src for s in lines for src in s.sources), lang),
+                            (y for s in lines for y in s.years), lang)
+        fit_layout(fig, ax, footer=footer)
     return fig, ax
 
 
@@ -180,10 +300,10 @@ def theme_figure(panels: list[tuple[str, str, list[Series]]], lang: str) -> Any:
         series_chart(title, lines, lang, ax=ax)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.tight_layout()
     everything = [s for _, _, lines in panels for s in lines]
-    add_footer(fig, _sources_text((src for s in everything for src in s.sources), lang),
-               (y for s in everything for y in s.years), lang)
+    footer = add_footer(fig, _sources_text((src for s in everything for src in s.sources), lang),
+                        (y for s in everything for y in s.years), lang)
+    fit_layout(fig, axes, footer=footer)
     return fig
 
 
@@ -205,7 +325,8 @@ def target_chart(fact: TargetFact, lang: str, *, ax: Any = None) -> tuple[Any, A
     format_axes(ax, lang)
     ax.legend(fontsize=FONT["legend"], frameon=False, loc="best")
     if own:
-        add_footer(fig, _sources_text(fact.series.sources, lang), fact.series.years, lang)
+        footer = add_footer(fig, _sources_text(fact.series.sources, lang), fact.series.years, lang)
+        fit_layout(fig, ax, footer=footer)
     return fig, ax
 
 
@@ -228,11 +349,13 @@ def sectors_chart(facts: SectorFacts, title: str, lang: str, *, ax: Any = None) 
                          edgecolor="white", linewidth=0.4)
     # the stack's top sector first, as the eye reads the chart from the top
     handles = [Patch(facecolor=c, label=lab) for c, lab in zip(colours, facts.labels, strict=True)][::-1]
-    ax.legend(handles=handles, fontsize=FONT["legend"], frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    legend = ax.legend(handles=handles, fontsize=FONT["legend"], frameon=False, loc="center left",
+                       bbox_to_anchor=(1.0, 0.5))
     ax.set_title(f"{title} ({facts.unit})", fontsize=FONT["title"] + 1)
     format_axes(ax, lang)
     if own:
-        add_footer(fig, _sources_text(facts.sources, lang), table.index, lang)
+        footer = add_footer(fig, _sources_text(facts.sources, lang), table.index, lang)
+        fit_layout(fig, ax, footer=footer, right_in=_artist_size_in(fig, legend)[0] + 2 * _PAD_IN)
     return fig, ax
 
 
@@ -268,9 +391,15 @@ def fuel_mix_chart(facts: FuelMixFacts, lang: str, *, ax: Any = None) -> tuple[A
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
     ax.set_title(t(lang, "fuel_mix_title", year=facts.year), fontsize=FONT["title"] + 1, loc="left")
-    ax.legend(fontsize=FONT["legend"], frameon=False, ncol=len(facts.fuels), loc="upper left",
-              bbox_to_anchor=(0.0, -0.2), handlelength=1.2, columnspacing=1.0)
+    legend = ax.legend(fontsize=FONT["legend"], frameon=False, ncol=len(facts.fuels), loc="upper left",
+                       bbox_to_anchor=(0.0, -0.2), handlelength=1.2, columnspacing=1.0)
     if own:
-        fig.tight_layout()
-        add_footer(fig, _sources_text(facts.sources, lang), [facts.year], lang)
+        footer = add_footer(fig, _sources_text(facts.sources, lang), [facts.year], lang)
+        legend_h = _artist_size_in(fig, legend)[1]
+        fit_layout(fig, ax, footer=footer, below_in=legend_h + 0.05)
+        # under the x label, above the footer: where fit_layout left room for it
+        from matplotlib.transforms import blended_transform_factory
+
+        top = (_PAD_IN + footer_height_in(fig, footer) + legend_h + 0.05) / fig.get_figheight()
+        legend.set_bbox_to_anchor((0.0, top), transform=blended_transform_factory(ax.transAxes, fig.transFigure))
     return fig, ax
