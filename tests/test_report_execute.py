@@ -155,3 +155,32 @@ def test_failed_report_page_names_cell_without_traceback(tmp_path: Path) -> None
     assert "ValueError" in html and "deliberately broken city 999" in html
     assert "Traceback" not in html and "An Exception was encountered" not in html
     assert "Traceback" in (tmp_path / "999-rikki" / "report.ipynb").read_text(encoding="utf-8")
+
+
+def test_output_notebook_is_written_when_the_run_ends_not_per_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Papermill's engine wrote the whole notebook twice per cell while the kernel waited."""
+    import papermill.engines
+    import papermill.execute
+    import papermill.iorw
+
+    writes: list[int] = []
+    original = papermill.iorw.write_ipynb
+
+    def counting(nb, path):
+        writes.append(sum(c.get("execution_count") is not None for c in nb.cells))
+        return original(nb, path)
+
+    for module in (papermill.iorw, papermill.engines, papermill.execute):
+        monkeypatch.setattr(module, "write_ipynb", counting)
+    outcome = execute_notebook(
+        NOTEBOOKS / "good.ipynb",
+        tmp_path / "out.ipynb",
+        {"city_code": "091", "store": "s", "lang": "en", "out_dir": str(tmp_path / "o")},
+        timeout=60,
+    )
+    assert outcome.ok, outcome
+    executed = sum(c.cell_type == "code" for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells)
+    assert executed >= 3
+    assert len(writes) <= 2 and writes[0] == executed  # only complete notebooks were written

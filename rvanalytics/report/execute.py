@@ -270,6 +270,8 @@ def _execute_once(
     """One papermill run with the IPC manager and the whole-notebook watchdog."""
     import papermill as pm
 
+    from rvanalytics.report.engines import register
+
     registry: list[AsyncKernelManager] = []
     manager = type(
         "RunKernelManager", (IPCKernelManager,), {"kernel_log": kernel_log, "registry": registry}
@@ -297,6 +299,7 @@ def _execute_once(
             str(output_path),
             parameters=parameters,
             kernel_name=kernel_name,
+            engine_name=register(),  # the notebook is written once, when the run ends
             progress_bar=False,
             log_output=False,
             start_timeout=min(60.0, max(10.0, timeout)),
