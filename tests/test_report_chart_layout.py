@@ -54,11 +54,11 @@ def _texts_outside(fig) -> list[str]:
 def _story_figures(store: Path, code: str, lang: str, tmp_path: Path, monkeypatch) -> dict[str, object]:
     figures: dict[str, object] = {}
 
-    def keep(self, fig, name, alt=""):
-        figures[name] = fig
+    def keep(self, name, alt, build, *, ahead):
+        figures[name] = build()
         return ""
 
-    monkeypatch.setattr(CityStory, "figure_html", keep)
+    monkeypatch.setattr(CityStory, "_figure", keep)
     monkeypatch.setattr(story_module, "_html", lambda markup: None)
     story = CityStory.load(code, store=str(store), lang=lang, out_dir=tmp_path)
     story.targets_section()

@@ -13,11 +13,12 @@ values for the city) is said in the report; a bug fails it.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import io
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,15 @@ from rvanalytics.atomic import atomic_write_bytes, atomic_write_text
 from rvanalytics.report.story import facts as F
 from rvanalytics.report.story import html as H
 from rvanalytics.report.story import theme_facts as TF
+from rvanalytics.report.story.ahead import FigureWorker, can_fork, render_png
 from rvanalytics.report.story.charts import contiguous_runs, gap_broken
 from rvanalytics.report.story.inputs import CityData, load_city_data
 from rvanalytics.report.story.texts import LANGUAGES, fmt, t
 
 __all__ = ["CityStory", "contiguous_runs", "gap_broken"]
+
+#: Indicators per theme in :meth:`CityStory.indicators_section` as the notebook calls it.
+AHEAD_MAX_PER_THEME = 4
 
 
 def _display(obj: object) -> None:
@@ -56,17 +61,26 @@ class CityStory:
     out_dir: Path
     metrics: dict[str, Any] = field(default_factory=dict)
     figures: list[str] = field(default_factory=list)
+    _ahead: FigureWorker | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, city_code: str, *, store: str | None = None, lang: str = "fi",
-             out_dir: str | Path = ".") -> CityStory:
-        """Read the inputs of ``city_code`` (:func:`~.inputs.load_city_data`)."""
+             out_dir: str | Path = ".", draw_ahead: bool = False) -> CityStory:
+        """Read the inputs of ``city_code`` (:func:`~.inputs.load_city_data`).
+
+        With ``draw_ahead`` (the report notebook sets it), the figures of
+        :meth:`indicators_section` and :meth:`map_section` are drawn in a forked process
+        (:mod:`~.ahead`, Linux only) while the sections before them run.
+        """
         from rvanalytics.report.naming import check_city_code
 
         code = check_city_code(city_code)
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        return cls(load_city_data(code, store=store), lang if lang in LANGUAGES else "en", out)
+        story = cls(load_city_data(code, store=store), lang if lang in LANGUAGES else "en", out)
+        if draw_ahead and can_fork():
+            story._ahead = FigureWorker(out / "figures", story._ahead_jobs()).start()
+        return story
 
     # --- computed once ------------------------------------------------------------------
 
@@ -86,6 +100,15 @@ class CityStory:
     def comparison(self) -> list[F.ComparisonRow]:
         return F.comparison_facts(self.data, self.peers, self.lang)
 
+    @cached_property
+    def indicator_themes(self) -> list[F.ThemeFacts]:
+        """The themes of :meth:`indicators_section` as the notebook calls it (after the theme sections)."""
+        return F.theme_facts(self.data, self.lang, AHEAD_MAX_PER_THEME, exclude=TF.THEME_SECTION_INDICATORS)
+
+    @cached_property
+    def map_choice(self) -> tuple[str, int] | None:
+        return F.map_choice(self.data)
+
     def t(self, key: str, **fields: object) -> str:
         """Report text ``key`` in the report language."""
         return t(self.lang, key, **fields)
@@ -99,24 +122,36 @@ class CityStory:
         the report, so a tap on a phone opens the figure at full size. Callers display it in
         one block with its heading, so print keeps them together.
         """
-        import base64
+        return self._figure(name, alt, lambda: fig, ahead=False)
 
-        import matplotlib.pyplot as plt
-
+    def _figure(self, name: str, alt: str, build: Callable[[], Any], *, ahead: bool) -> str:
+        """Markup of figure ``name``: drawn ahead (when ``ahead`` and it was) or by ``build`` now."""
         from rvanalytics.report.naming import slugify
 
-        buf = io.BytesIO()
-        # no bbox_inches="tight": the charts and maps lay themselves out to fit their figure,
-        # and the tight box would draw each figure twice
-        fig.savefig(buf, format="png", dpi=110)
-        plt.close(fig)
-        path = self.out_dir / "figures" / f"{slugify(name, fallback='figure')}.png"
-        atomic_write_bytes(path, buf.getvalue())
+        slug = slugify(name, fallback="figure")
+        path = self.out_dir / "figures" / f"{slug}.png"
+        png = self._ahead.png(slug) if ahead and self._ahead is not None else None
+        if png is None:
+            png = render_png(build())
+            atomic_write_bytes(path, png)
         rel = path.relative_to(self.out_dir).as_posix()
         self.figures.append(rel)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        data = base64.b64encode(png).decode("ascii")
         return (f'<figure class="chart"><a href="{H.esc(rel)}" target="_blank">'
                 f'<img src="data:image/png;base64,{data}" alt="{H.esc(alt)}"></a></figure>')
+
+    def _ahead_jobs(self) -> dict[str, Callable[[], Any]]:
+        """The figures drawn ahead: the indicator themes and the map (file names as :meth:`_figure` makes them)."""
+        from rvanalytics.report.naming import slugify
+        from rvanalytics.report.story.charts import theme_figure
+
+        jobs: dict[str, Callable[[], Any]] = {
+            slugify(f"theme-{theme.theme}", fallback="figure"): partial(theme_figure, theme.panels, self.lang)
+            for theme in self.indicator_themes
+        }
+        if self.map_choice is not None:
+            jobs[slugify(f"map-{self.map_choice[0]}", fallback="figure")] = partial(self._map_figure, *self.map_choice)
+        return jobs
 
     # --- sections -----------------------------------------------------------------------
 
@@ -255,7 +290,9 @@ class CityStory:
         from rvanalytics.report.story.charts import sectors_chart, theme_figure
 
         exclude = TF.THEME_SECTION_INDICATORS if after_themes else frozenset()
-        themes = F.theme_facts(self.data, self.lang, max_per_theme, exclude=exclude)
+        as_drawn_ahead = after_themes and max_per_theme == AHEAD_MAX_PER_THEME
+        themes = (self.indicator_themes if as_drawn_ahead
+                  else F.theme_facts(self.data, self.lang, max_per_theme, exclude=exclude))
         sectors = None if after_themes else F.sector_facts(self.data, self.lang)
         if not themes and sectors is None:
             _html(H.empty_section(self.t("indicators"), self.t("no_panel")))
@@ -271,7 +308,8 @@ class CityStory:
                       + (H.missing(self.t("years_left_out", years=dropped)) if dropped else ""))
             lead = ""
         for theme in themes:
-            figure = self.figure_html(theme_figure(theme.panels, self.lang), f"theme-{theme.theme}", theme.title)
+            figure = self._figure(f"theme-{theme.theme}", theme.title,
+                                  partial(theme_figure, theme.panels, self.lang), ahead=as_drawn_ahead)
             more = H.missing(self.t("more_in_table", names=", ".join(theme.more))) if theme.more else ""
             _html(H.keep(lead + H.heading(theme.title, 3) + figure) + more)
             lead = ""
@@ -292,15 +330,20 @@ class CityStory:
 
     def map_section(self) -> None:
         """The city on a map of the per-capita indicator with the widest coverage."""
+        if self.map_choice is None:
+            _html(H.empty_section(self.t("map"), self.t("no_rate_for_map")))
+            return
+        ind, year = self.map_choice
+        name = F.indicator_name(self.data.catalogue, ind, self.lang)
+        _html(H.keep(H.heading(self.t("map")) + self._figure(
+            f"map-{ind}", name, partial(self._map_figure, ind, year), ahead=True)))
+
+    def _map_figure(self, ind: str, year: int) -> Any:
+        """Choropleth of ``ind`` in ``year`` over the municipalities, the city labelled."""
         from rvanalytics.catalogue import sources
         from rvanalytics.indicators import unit_text
         from rvanalytics.maps import choropleth
 
-        choice = F.map_choice(self.data)
-        if choice is None:
-            _html(H.empty_section(self.t("map"), self.t("no_rate_for_map")))
-            return
-        ind, year = choice
         munis = self.data.municipalities
         p = self.data.panel
         d = p.loc[(p["indicator"] == ind) & (p["level"] == "municipality") & (p["year"] == year)]
@@ -314,8 +357,7 @@ class CityStory:
             cmap="YlOrRd" if lower_is_better else None,  # the workshop maps' palette
             sources=sorted(set(d["source"].astype(str)) & set(sources())),
         )
-        _html(H.keep(H.heading(self.t("map")) + self.figure_html(
-            fig, f"map-{ind}", F.indicator_name(self.data.catalogue, ind, self.lang))))
+        return fig
 
     def key_sections(self) -> None:
         """Key measure, key problem and responsible unit, or what the profile says about their absence.
@@ -356,6 +398,8 @@ class CityStory:
 
     def write_metrics(self) -> Path:
         """Write ``metrics.json`` (what the gallery and the measures page read) into the report folder."""
+        if self._ahead is not None:
+            self._ahead.wait()  # reap the child even if no section asked for its figures
         self.metrics["figures"] = list(self.figures)
         # the gallery's card says "no profile" from here
         self.metrics["unavailable"] = (
