@@ -94,6 +94,17 @@ def test_rank_peers_all_region_size_and_missing(munis: pd.DataFrame) -> None:
     assert r23["code"].tolist() == ["a"] and r23["rank_all"].item() == 1
 
 
+def test_rank_peers_with_a_year_per_indicator_ranks_each_as_alone(munis: pd.DataFrame) -> None:
+    p = _p([(c, y, ind, float(i * 7 % 5 + y - 2020)) for i, c in enumerate("abcde")
+            for y in (2022, 2023, 2024) for ind in ("ghg", "rec", "pop")])
+    years = {"ghg": 2023, "rec": 2024}  # "pop" has no year: left out
+    together = rank_peers(p, munis, ["ghg", "rec", "pop"], year=years, ascending={"rec": False})
+    assert set(together["indicator"]) == {"ghg", "rec"}
+    for ind, year in years.items():
+        alone = rank_peers(p, munis, ind, year=year, ascending={"rec": False})
+        pd.testing.assert_frame_equal(together[together["indicator"] == ind].reset_index(drop=True), alone)
+
+
 def test_municipality_attributes_size_class() -> None:
     key = pd.DataFrame({"code": ["a", "b", "c"], "region_code": ["01", "01", "02"]})
     p = _p([("a", 2024, "population", 4999.0), ("b", 2024, "population", 5000.0), ("a", 2023, "population", 1.0)])

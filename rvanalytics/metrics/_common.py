@@ -105,6 +105,22 @@ def unit_of(panel: pd.DataFrame) -> pd.Series:
     return panel.dropna(subset=["unit"]).groupby("indicator")["unit"].first()
 
 
+def per_indicator(indicators: pd.Series, values: pd.Series) -> np.ndarray:
+    """``indicators.map(values)`` as float64: one look-up per distinct indicator, NaN where there is none.
+
+    ``values`` is indexed by indicator (unique). Mapping a long text column row by row is slow;
+    this factorizes it once.
+
+    Examples
+    --------
+    >>> per_indicator(pd.Series(["a", "b", "a", None]), pd.Series({"a": 2024}))
+    array([2024.,   nan, 2024.,   nan])
+    """
+    codes, uniques = pd.factorize(indicators)
+    looked_up = values.reindex(uniques).to_numpy(dtype="float64", na_value=np.nan)
+    return np.append(looked_up, np.nan)[codes]  # code -1 (a missing indicator): NaN
+
+
 def well_covered_year(frame: pd.DataFrame, min_share: float = 0.9) -> pd.Series:
     """Per indicator, the latest year in which at least ``min_share`` of its areas have a value.
 

@@ -13,11 +13,19 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from rvanalytics.metrics._common import check_columns, select, well_covered_year
+from rvanalytics.metrics._common import (
+    check_columns,
+    check_panel,
+    per_indicator,
+    select,
+    well_covered_year,
+)
 
 __all__ = ["COUNTRY_CODE", "aggregate_areas", "municipality_attributes", "rank_peers"]
 
 COUNTRY_CODE = "SSS"
+#: The panel columns :func:`rank_peers` reads (:func:`aggregate_areas` also ``unit``).
+_RANK_COLUMNS = ("level", "code", "indicator", "year", "value")
 
 
 def municipality_attributes(key: pd.DataFrame, panel: pd.DataFrame, year: int | None = None,
@@ -57,7 +65,7 @@ def rank_peers(
     municipalities: pd.DataFrame,
     indicators: str | Iterable[str] | None = None,
     *,
-    year: int | None = None,
+    year: int | Mapping[str, int] | None = None,
     ascending: bool | Mapping[str, bool] = True,
     min_share: float = 0.9,
 ) -> pd.DataFrame:
@@ -67,7 +75,8 @@ def rank_peers(
     highest (``False``); ties share the best rank (``method="min"``). The percentile is the
     share (%) of the group's municipalities whose value ranks at or before the own value
     (100 = last). Municipalities with a missing value get no rank and are not counted in
-    ``n_*``. Each indicator is ranked in ``year`` or, by default, its latest year in which at
+    ``n_*``. Each indicator is ranked in ``year`` (one year for all, or a mapping indicator ->
+    year: an indicator without a year is left out) or, by default, its latest year in which at
     least ``min_share`` (90 %) of the municipalities that ever report it have a value (a last
     year reported by a handful of municipalities is not a fair comparison).
 
@@ -94,19 +103,24 @@ def rank_peers(
     {'code': 'a', 'rank_all': 3, 'rank_region': 2, 'pct_all': 100.0}
     """
     check_columns(municipalities, ["code", "region_code", "size_class"], "the municipalities table")
-    data = select(panel, indicators)
+    check_panel(panel)
+    # only the columns used: every filter below then copies less
+    data = select(panel[[c for c in _RANK_COLUMNS if c in panel.columns]], indicators)
+    keep = data["code"].isin(set(municipalities["code"]))
     if "level" in data.columns:
-        data = data[data["level"] == "municipality"]
-    data = data[data["code"].isin(set(municipalities["code"]))]
-    if year is None:
-        last = well_covered_year(data, min_share)
-        data = data[data["year"] == data["indicator"].map(last)]
+        keep &= data["level"] == "municipality"
+    data = data[keep]
+    if year is None or isinstance(year, Mapping):
+        years = well_covered_year(data, min_share) if year is None else pd.Series(year, dtype="float64")
+        data = data[data["year"] == per_indicator(data["indicator"], years)]
     else:
         data = data[data["year"] == year]
     out = data[["code", "indicator", "year", "value"]].merge(
         municipalities[["code", "region_code", "size_class"]], on="code", how="left")
-    if isinstance(ascending, Mapping):
-        sign = out["indicator"].map(lambda i: 1.0 if ascending.get(i, True) else -1.0).astype("float64")
+    if isinstance(ascending, Mapping):  # one look-up per indicator, not per row
+        codes, uniques = pd.factorize(out["indicator"])
+        signs = [1.0 if ascending.get(i, True) else -1.0 for i in uniques]
+        sign = np.array([*signs, 1.0], dtype="float64")[codes]  # code -1 (no indicator): ascending
     else:
         sign = 1.0 if ascending else -1.0
     out["_v"] = out["value"] * sign
@@ -168,7 +182,8 @@ def aggregate_areas(
     inds = [indicators] if isinstance(indicators, str) else list(indicators)
     per_capita = dict(per_capita or {})
     needed = set(inds) | {num for num, _ in per_capita.values()} | ({population} if per_capita else set())
-    data = select(panel, sorted(needed))
+    check_panel(panel)
+    data = select(panel[[c for c in (*_RANK_COLUMNS, "unit") if c in panel.columns]], sorted(needed))
     if "level" in data.columns:
         data = data[data["level"] == "municipality"]
     members = municipalities[["code", "region_code"]].copy()
