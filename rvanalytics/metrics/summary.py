@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from rvanalytics.metrics._common import select
+from rvanalytics.metrics._common import check_panel, select
 from rvanalytics.metrics.change import cagr, change_from_baseline, trend
 from rvanalytics.metrics.coverage import data_freshness, missing_share
 from rvanalytics.metrics.decoupling import decoupling
@@ -34,6 +34,8 @@ PER_CAPITA_PAIRS: dict[str, tuple[str, float]] = {
     "road_transport_energy_per_capita_mwh": ("road_transport_energy_gwh", 1000.0),
     "road_transport_mileage_per_capita_km": ("road_transport_mileage_mkm", 1e6),
 }
+#: The panel columns :func:`city_metrics` reads.
+_CITY_METRIC_COLUMNS = ("level", "code", "indicator", "year", "value", "unit", "release", "preliminary")
 #: Indicators where a lower value is better (ranks ascending); others rank descending.
 _LOWER_IS_BETTER_PREFIXES = ("ghg_", "road_transport_", "consumption_footprint")
 
@@ -94,7 +96,9 @@ def city_metrics(
     ``municipalities``: ``n_all`` of ``n_municipalities`` have data.
     """
     codes = list(dict.fromkeys(codes))
-    everything = select(panel, indicators)
+    check_panel(panel)
+    # only the columns used: every filter and release choice below then copies less
+    everything = select(panel[[c for c in _CITY_METRIC_COLUMNS if c in panel.columns]], indicators)
     if "level" in everything.columns:
         everything = everything[everything["level"] == "municipality"]
     data = select_series(everything)
@@ -117,7 +121,7 @@ def city_metrics(
     out = out.merge(ranks, on=["code", "indicator"], how="left")
     out["n_municipalities"] = int(municipalities["code"].nunique())
     if "release" in data.columns:
-        key = data.set_index(["code", "indicator", "year"])
+        key = mine.set_index(["code", "indicator", "year"])  # the cities' rows: their latest years are there
         index = pd.MultiIndex.from_arrays([out["code"], out["indicator"], out["latest_year"].astype("Int64")])
         out["release"] = key["release"].reindex(index).fillna("").to_numpy()
         out["latest_preliminary"] = key["preliminary"].reindex(index).fillna(False).astype(bool).to_numpy()
