@@ -230,12 +230,13 @@ def track_targets(
     th = thresholds or TrackingThresholds()
     check_columns(targets, ["city_code", "target_id", "indicator", "scope", "kind", "baseline_year",
                             "target_year", "target_value"], "the targets table")
-    data = select(select_series(panel), None)
+    data = select(panel, None)
     if "level" in data.columns:
         data = data[data["level"] == "municipality"]
     codes = set(targets["city_code"].dropna())
     inds = {i for i in targets["indicator"] if isinstance(i, str)}
-    data = data[data["code"].isin(codes) & data["indicator"].isin(inds)]
+    # whole series are kept or dropped here, so choosing their releases afterwards chooses the same rows
+    data = select_series(data[data["code"].isin(codes) & data["indicator"].isin(inds)])
     releases = _releases(data)
     units = data.dropna(subset=["unit"]).groupby("indicator")["unit"].first() if "unit" in data.columns else pd.Series(dtype=str)
     mat = wide(data).droplevel("level") if len(data) else pd.DataFrame()
@@ -473,8 +474,10 @@ def target_trajectories(tracked: pd.DataFrame, panel: pd.DataFrame | None = None
                         "linear": lin, "constant_rate": const})
     if panel is not None:
         data = select(panel, None)
+        keep = data["code"].isin(set(out["city_code"])) & data["indicator"].isin(set(out["indicator"]))
         if "level" in data.columns:
-            data = data[data["level"] == "municipality"]
+            keep &= data["level"] == "municipality"
+        data = data[keep]  # the rows the merge can match
         actual = data[["code", "indicator", "year", "value"]].rename(columns={"code": "city_code", "value": "actual"})
         out = out.merge(actual, on=["city_code", "indicator", "year"], how="left")
     else:
