@@ -94,6 +94,18 @@ def test_theil_sen_matrix_equals_scipy_with_ties_and_gaps() -> None:
         assert got["high"][k] == pytest.approx(ref.high_slope)
 
 
+@pytest.mark.parametrize("alpha", [0.90, 0.95, 0.99, 0.80, 0.10, 0.05, 0.7])
+def test_normal_quantiles_are_scipys_to_the_bit(alpha: float) -> None:
+    """The table that spares a report kernel scipy.special gives exactly what ndtri gives."""
+    from scipy.special import ndtri
+
+    from rvanalytics.metrics.change import _NORMAL_QUANTILES, _ndtri
+
+    a = 1.0 - alpha if alpha > 0.5 else alpha  # as theil_sen_matrix computes it
+    assert _ndtri(a / 2.0) == ndtri(a / 2.0)
+    assert all(z == ndtri(p) for p, z in _NORMAL_QUANTILES.items())
+
+
 def test_trend_recovers_constant_rate_and_needs_positive_values() -> None:
     years = list(range(2010, 2021))
     rows = [("a", y, "x", 200 * 0.9 ** (y - 2010)) for y in years]

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri  # = scipy.stats.norm.ppf, without importing scipy.stats (0.45 s)
 
 from rvanalytics.metrics._common import latest, select, value_at, wide
 
@@ -89,6 +88,27 @@ def cagr(
     return out
 
 
+#: ``scipy.special.ndtri(p)`` (= ``scipy.stats.norm.ppf``) at ``p`` = half of 1 − the usual confidence
+#: levels (0.90, 0.95, 0.99, 0.80), as it returns them: a report kernel then does not import
+#: scipy.special (0.1 s). tests/test_metrics_basic.py checks them against scipy.
+_NORMAL_QUANTILES: dict[float, float] = {
+    0.04999999999999999: -1.6448536269514729,
+    0.025000000000000022: -1.959963984540054,
+    0.0050000000000000044: -2.5758293035489004,
+    0.09999999999999998: -1.2815515655446004,
+}
+
+
+def _ndtri(p: float) -> float:
+    """The standard normal quantile of ``p`` (``scipy.special.ndtri``)."""
+    if p in _NORMAL_QUANTILES:
+        return _NORMAL_QUANTILES[p]
+    # = scipy.stats.norm.ppf, without importing scipy.stats (0.45 s)
+    from scipy.special import ndtri
+
+    return float(ndtri(p))
+
+
 def theil_sen_matrix(years: np.ndarray, values: np.ndarray, alpha: float = 0.95) -> dict[str, np.ndarray]:
     """Theil–Sen slope with Sen's confidence interval for every row of ``values`` at once.
 
@@ -146,7 +166,7 @@ def theil_sen_matrix(years: np.ndarray, values: np.ndarray, alpha: float = 0.95)
     ties = np.where(ok, (c - 1) * (2 * c + 5), 0.0).sum(axis=1)
     sigsq = (n * (n - 1) * (2 * n + 5) - ties) / 18.0
     a = 1.0 - alpha if alpha > 0.5 else alpha
-    z = ndtri(a / 2.0)
+    z = _ndtri(a / 2.0)
     sigma = np.sqrt(np.maximum(sigsq, 0.0))
     ru = np.minimum(np.round((nt - z * sigma) / 2.0).astype("int64"), nt - 1)
     rl = np.maximum(np.round((nt + z * sigma) / 2.0).astype("int64") - 1, 0)
