@@ -87,11 +87,16 @@ class Source:
             raise RvanalyticsError(f"source {self.id!r}: URL needs parameter {err.args[0]!r}") from None
 
 
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml when PyYAML has it (the same data, several times faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+
+
 @lru_cache(maxsize=1)
 def sources() -> dict[str, Source]:
     """All catalogue entries by id."""
     text = resources.files("rvanalytics").joinpath("data/sources.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)["sources"]
+    raw = _safe_load(text)["sources"]
     result: dict[str, Source] = {}
     for entry in raw:
         recorded = entry.get("recorded") or {}

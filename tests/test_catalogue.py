@@ -22,6 +22,17 @@ def test_catalogue_entries_have_licence_and_attribution():
         assert source.recorded_files, f"{source.id} has no recorded copy"
 
 
+def test_catalogue_reads_the_same_with_or_without_libyaml():
+    from importlib import resources
+
+    import yaml
+
+    from rvanalytics.catalogue import _safe_load
+
+    text = resources.files("rvanalytics").joinpath("data/sources.yaml").read_text(encoding="utf-8")
+    assert _safe_load(text) == yaml.safe_load(text)
+
+
 @pytest.mark.parametrize(("source_id", "name"), ALL)
 def test_recorded_copy_matches_catalogue(recorded_dir: Path, source_id: str, name: str):
     source = get_source(source_id)
