@@ -279,6 +279,34 @@ def test_real_profiles_mark_their_summaries_as_paraphrases() -> None:
     assert set(targets["text_language"]) == {"en"}
 
 
+def test_series_split_once_equal_filtering_the_whole_panel() -> None:
+    """CityData's series and area rows (split once per report) are what filtering the whole frame gives."""
+    from rvanalytics.releases import select_series
+    from rvanalytics.report.story.inputs import series_rows
+
+    base = pd.concat([_panel(), _rows("SSS", "ghg_hinku_per_capita_t", [2019, 2020], [8.0, 7.5], "t CO2e/person",
+                                      "syke_alas_hinku_north_karelia", "country")], ignore_index=True)
+    newer = base[base["code"] != "998"].assign(release="2026", value=lambda d: d["value"] + 1.0)
+    panel_all = pd.concat([base.assign(release="2024"), newer], ignore_index=True).assign(preliminary=False)
+    panel_all.loc[3, "value"] = float("nan")  # a row without a value is no point of a series
+    panel_all = panel_all.sample(frac=1.0, random_state=1)  # years out of order
+    data = CityData(code="999", division_year=2026, key=_key(), panel=select_series(panel_all),
+                    panel_all=panel_all, catalogue=indicator_catalogue())
+    assert data._area("panel").spans is not None and data._area("panel_all").spans is None
+    areas = [("municipality", "999"), ("region", "12"), ("country", "SSS"), ("municipality", "998")]
+    for frame in ("panel", "panel_all", "compared"):  # panel_all has two rows a year: filtered as ever
+        whole = getattr(data, frame)
+        for ind in [*sorted(set(whole["indicator"])), "no_such_indicator"]:
+            for level, code in areas:
+                got = data.series(ind, code, level, frame)
+                pd.testing.assert_frame_equal(got, series_rows(whole, ind, code, level), check_index_type=False)
+            mine = ((whole["level"] == "municipality") & (whole["code"] == "999")) | (
+                (whole["level"] == "region") & (whole["code"] == "12")) | (
+                (whole["level"] == "country") & (whole["code"] == "SSS"))
+            pd.testing.assert_frame_equal(data.area_rows(ind, frame), whole[mine & (whole["indicator"] == ind)],
+                                          check_index_type=False)
+
+
 def test_gallery_population_carries_its_year(tmp_path: Path, shown: list[str]) -> None:
     s = _story(tmp_path)
     s.who()

@@ -248,12 +248,6 @@ def is_rate(catalogue: pd.DataFrame, indicator: str) -> bool:
     return "per_capita" in indicator or indicator.endswith(("_pct", "_rate"))
 
 
-def series_rows(panel: pd.DataFrame, indicator: str, code: str, level: str = "municipality") -> pd.DataFrame:
-    """Rows with a value of one series, by year."""
-    mask = (panel["indicator"] == indicator) & (panel["level"] == level) & (panel["code"] == code)
-    return panel.loc[mask & panel["value"].notna()].sort_values("year")
-
-
 def _series(rows: pd.DataFrame, label: str) -> Series:
     return Series(label, tuple(int(y) for y in rows["year"]), tuple(float(v) for v in rows["value"]),
                   tuple(sorted(set(rows["source"].astype(str)))) if "source" in rows.columns else ())
@@ -261,8 +255,8 @@ def _series(rows: pd.DataFrame, label: str) -> Series:
 
 def city_indicators(data: CityData) -> list[str]:
     """Indicators with at least one value for the city, in catalogue order."""
-    p = data.panel
-    have = set(p.loc[(p["level"] == "municipality") & (p["code"] == data.code) & p["value"].notna(), "indicator"])
+    p = data.city_panel
+    have = set(p.loc[p["value"].notna(), "indicator"])
     order = [i for i in data.catalogue.index if i in have]
     return order + sorted(have - set(order))
 
@@ -302,7 +296,7 @@ def city_facts(data: CityData, peers: PeerMetrics, lang: str) -> CityFacts:
 
     row = data.key_row
     sfx = _name_col(lang)
-    latest = latest_population(data.panel[data.panel["code"] == data.code]).get(data.code)
+    latest = latest_population(data.city_panel).get(data.code)
     attrs = peers.municipalities.loc[peers.municipalities["code"] == data.code]
     size = attrs["size_class"].iloc[0] if len(attrs) else None
     facts = CityFacts(
@@ -469,7 +463,7 @@ def target_facts(data: CityData, lang: str) -> list[TargetFact]:
             fact.comparability_note, fact.note_language = _network_note(fact, lang)
             fact.source_title = _network_title(fact.source_title, lang)
         if indicator:
-            rows = series_rows(data.panel, indicator, data.code)
+            rows = data.series(indicator, data.code)
             if len(rows):
                 name = str(data.key_row.get(f"name{_name_col(lang)}") or data.code)
                 fact.series = _series(rows, name)
@@ -485,13 +479,13 @@ def target_facts(data: CityData, lang: str) -> list[TargetFact]:
     return out
 
 
-def _region_country_value(compared: pd.DataFrame, indicator: str, level: str, code: str, year: int,
+def _region_country_value(data: CityData, indicator: str, level: str, code: str, year: int,
                           aggregates: pd.DataFrame | None) -> float | None:
-    """The panel's region/country value, else the one re-derived from municipal sums (same indicator only)."""
-    rows = series_rows(compared, indicator, code, level)
-    rows = rows[rows["year"] == year]
-    if len(rows):
-        return float(rows["value"].iloc[0])
+    """The compared panel's region/country value, else the one re-derived from municipal sums (same indicator only)."""
+    rows = data.series(indicator, code, level, frame="compared")
+    values = rows.loc[rows["year"] == year, "value"]
+    if len(values):
+        return float(values.iloc[0])
     if aggregates is None:
         return None
     hit = aggregates[(aggregates["indicator"] == indicator) & (aggregates["level"] == level)
@@ -514,26 +508,32 @@ def _aggregates(data: CityData, compared: pd.DataFrame, indicators: list[str],
 def comparison_facts(data: CityData, peers: PeerMetrics, lang: str) -> list[ComparisonRow]:
     """Each per-capita indicator in its comparison year (``rank_year`` of ``rvanalytics metrics``)."""
     from rvanalytics.metrics import rank_peers
-    from rvanalytics.releases import comparison_view
 
     rows = peers.city_rows
     if rows.empty:
         return []
+    first: dict[str, int] = {}  # indicator -> position of its (first) row
+    for pos, ind in enumerate(rows["indicator"]):
+        first.setdefault(ind, pos)
     rates = [i for i in rows["indicator"] if is_rate(data.catalogue, i) and _is_number(
-        rows.loc[rows["indicator"] == i, "rank_year"].iloc[0])]
+        rows["rank_year"].iloc[first[i]])]
     if not rates:
         return []
     munis = peers.municipalities
-    compared = comparison_view(data.panel_all)  # one release per comparison, as the ranks
+    compared = data.compared  # one release per comparison, as the ranks
     aggregates = _aggregates(data, compared, rates, munis)
     region = str(data.key_row.get("region_code"))
     size = munis.loc[munis["code"] == data.code, "size_class"]
     size = size.iloc[0] if len(size) and isinstance(size.iloc[0], str) else None
+    years = {ind: int(rows["rank_year"].iloc[first[ind]]) for ind in rates}
+    # every indicator in its own year, ranked in one call (each indicator is ranked on its own)
+    ranked_all = rank_peers(compared, munis, rates, year=years)
+    by_indicator = dict(tuple(ranked_all.groupby("indicator", sort=False)))
     out = []
     for ind in rates:
-        r = rows.loc[rows["indicator"] == ind].iloc[0]
-        year = int(r["rank_year"])
-        ranked = rank_peers(compared, munis, ind, year=year)
+        r = rows.iloc[first[ind]]
+        year = years[ind]
+        ranked = by_indicator.get(ind, ranked_all.iloc[0:0])
         mine = ranked.loc[ranked["code"] == data.code, "value"]
         peers_values = ranked.loc[ranked["size_class"] == size, "value"].dropna() if size else pd.Series()
         n = _int(r.get("n_with_data")) if "n_with_data" in r.index else None
@@ -542,9 +542,9 @@ def comparison_facts(data: CityData, peers: PeerMetrics, lang: str) -> list[Comp
             name=indicator_name(data.catalogue, ind, lang),
             year=year,
             city=float(mine.iloc[0]) if len(mine) else float("nan"),
-            region=_region_country_value(compared, ind, "region", region, year, aggregates),
+            region=_region_country_value(data, ind, "region", region, year, aggregates),
             size_median=float(peers_values.median()) if len(peers_values) else None,
-            country=_region_country_value(compared, ind, "country", "SSS", year, aggregates),
+            country=_region_country_value(data, ind, "country", "SSS", year, aggregates),
             rank=_int(r["rank_all"]),
             n_with_data=n if n is not None else _int(r["n_all"]),
         ))
@@ -556,12 +556,15 @@ def freshness_facts(data: CityData, peers: PeerMetrics, lang: str) -> list[Fresh
     from rvanalytics.catalogue import attribution
 
     rows = peers.city_rows
-    p = data.panel
-    mine = p.loc[(p["level"] == "municipality") & (p["code"] == data.code) & p["value"].notna()]
+    p = data.city_panel
+    mine = dict(tuple(p.loc[p["value"].notna()].groupby("indicator", sort=False)))
+    first: dict[str, int] = {}  # indicator -> position of its (first) row of the city metrics
+    for pos, ind in enumerate(rows["indicator"] if "indicator" in rows.columns else []):
+        first.setdefault(ind, pos)
     out = []
     for ind in city_indicators(data):
-        d = mine.loc[mine["indicator"] == ind]
-        m = rows.loc[rows["indicator"] == ind].iloc[0]
+        d = mine[ind]
+        m = rows.iloc[first[ind]]
         trend = None
         if _is_number(m["trend_pct"]):
             trend = (float(m["trend_pct"]), float(m["trend_pct_low"]), float(m["trend_pct_high"]))
@@ -611,8 +614,8 @@ def source_refs(data: CityData, lang: str) -> list[SourceRef]:
 
 def sector_facts(data: CityData, lang: str) -> SectorFacts | None:
     """Emissions by Hinku sector of the city (None when it has fewer than two sectors)."""
-    p = data.panel
-    rows = p.loc[(p["level"] == "municipality") & (p["code"] == data.code) & p["indicator"].isin(SECTOR_INDICATORS)]
+    p = data.city_panel
+    rows = p.loc[p["indicator"].isin(SECTOR_INDICATORS)]
     if rows["indicator"].nunique() < 2:
         return None
     wide = rows.pivot_table(index="year", columns="indicator", values="value", aggfunc="first")
@@ -646,11 +649,11 @@ def theme_facts(data: CityData, lang: str, max_per_theme: int = 4,
     for theme, inds in themes.items():
         panels = []
         for ind in inds[:max_per_theme]:
-            lines = [_series(series_rows(data.panel, ind, data.code), city_name)]
+            lines = [_series(data.series(ind, data.code), city_name)]
             if is_rate(cat, ind):  # a total of a region is not comparable with a city's; rates are
                 for level, code, label in (("region", str(region), region_name),
                                            ("country", "SSS", t(lang, "country"))):
-                    rows = series_rows(data.panel, ind, code, level)
+                    rows = data.series(ind, code, level)
                     if len(rows):
                         lines.append(_series(rows, label))
             unit = unit_text(cat.at[ind, "unit"], lang) if ind in cat.index else ""
@@ -667,13 +670,15 @@ def theme_facts(data: CityData, lang: str, max_per_theme: int = 4,
 def map_choice(data: CityData) -> tuple[str, int] | None:
     """The per-capita indicator of the city with the most municipalities in its latest year, and that year."""
     p = data.panel
+    rates = [ind for ind in city_indicators(data) if is_rate(data.catalogue, ind)]
+    if not rates:
+        return None
+    with_value = p.loc[(p["level"] == "municipality") & p["value"].notna() & p["indicator"].isin(rates)]
+    counts = with_value.groupby(["indicator", "year"]).size()  # municipal rows with a value
     best: tuple[str, int, int] | None = None
-    for ind in city_indicators(data):
-        if not is_rate(data.catalogue, ind):
-            continue
-        year = int(series_rows(p, ind, data.code)["year"].iloc[-1])
-        n = int(((p["indicator"] == ind) & (p["level"] == "municipality") & (p["year"] == year)
-                 & p["value"].notna()).sum())
+    for ind in rates:
+        year = int(data.series(ind, data.code)["year"].iloc[-1])
+        n = int(counts.get((ind, year), 0))
         if best is None or n > best[2]:
             best = (ind, year, n)
     return (best[0], best[1]) if best else None

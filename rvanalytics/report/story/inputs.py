@@ -52,6 +52,11 @@ class CityData:
         ``sources`` of the store manifest (id, vintage, licence …).
     store : path or None
         Where the store is (only for the boundaries read on first use).
+
+    Views of these frames are made once, on first use, and kept (the frames are not changed
+    after loading): :attr:`key_row`, :attr:`compared`, :attr:`city_panel`, and the rows of
+    the city, its region and the country split by indicator and series (:meth:`area_rows`,
+    :meth:`series`), so the sections never filter the whole panel again.
     """
 
     code: str
@@ -66,11 +71,52 @@ class CityData:
     manifest_sources: list[dict[str, Any]] = field(default_factory=list)
     store: str | Path | None = None
 
-    @property
+    _areas: dict[str, _AreaRows] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
     def key_row(self) -> dict[str, Any]:
-        """The city's row of the key, missing values as None."""
+        """The city's row of the key, missing values as None (looked up once)."""
         row = self.key.loc[self.key["code"] == self.code].iloc[0].to_dict()
         return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+    @cached_property
+    def compared(self) -> pd.DataFrame:
+        """``panel_all`` with one release per indicator (:func:`rvanalytics.releases.comparison_view`), every level."""
+        from rvanalytics.releases import comparison_view
+
+        return comparison_view(self.panel_all)
+
+    @cached_property
+    def city_panel(self) -> pd.DataFrame:
+        """The city's own rows of ``panel`` (municipality level), in panel order."""
+        p = self.panel
+        return p.loc[(p["level"] == "municipality") & (p["code"] == self.code)]
+
+    def _area(self, frame: str) -> _AreaRows:
+        if frame not in self._areas:
+            self._areas[frame] = _AreaRows.split(getattr(self, frame), self.code, str(self.key_row.get("region_code")))
+        return self._areas[frame]
+
+    def area_rows(self, indicator: str, frame: str = "panel") -> pd.DataFrame:
+        """Rows of ``indicator`` of the city, its region and the country, in the order of ``frame``.
+
+        ``frame`` is "panel", "panel_all" or "compared". Every row of those three areas is kept
+        (also rows without a value), so a filter on them gives what the same filter on the
+        whole frame gives for these areas; the frame is split once per report.
+        """
+        found = self._area(frame).by_indicator.get(indicator)
+        return found if found is not None else getattr(self, frame).iloc[0:0]
+
+    def series(self, indicator: str, code: str, level: str = "municipality", frame: str = "panel") -> pd.DataFrame:
+        """:func:`series_rows` of ``frame`` ("panel", "panel_all" or "compared"), looked up.
+
+        The series of the city, its region and the country are sorted and split once per frame.
+        """
+        area = self._area(frame)
+        if area.spans is None or (level, code) not in area.keys:  # not split: filtered as ever
+            return series_rows(getattr(self, frame), indicator, code, level)
+        start, stop = area.spans.get((level, code, indicator), (0, 0))
+        return area.ordered.iloc[start:stop]
 
     @cached_property
     def municipalities(self) -> Any:
@@ -85,6 +131,45 @@ class CityData:
         from rvanalytics.boundaries import load_regions
 
         return load_regions(self.division_year, simplified=True, store=self.store)
+
+
+def series_rows(panel: pd.DataFrame, indicator: str, code: str, level: str = "municipality") -> pd.DataFrame:
+    """Rows with a value of one series, by year."""
+    mask = (panel["indicator"] == indicator) & (panel["level"] == level) & (panel["code"] == code)
+    return panel.loc[mask & panel["value"].notna()].sort_values("year")
+
+
+@dataclass
+class _AreaRows:
+    """One frame's rows of the city, its region and the country, split once.
+
+    ``by_indicator``: every row (also without a value), by indicator, in frame order.
+    ``ordered``: the rows with a value sorted by level, code, indicator and year (stable), and
+    ``spans``: (level, code, indicator) -> its rows in ``ordered``; None when a series has two
+    rows of one year (their order would then be :func:`series_rows`' sort's, so that is used).
+    """
+
+    keys: frozenset[tuple[str, str]]
+    by_indicator: dict[str, pd.DataFrame]
+    ordered: pd.DataFrame
+    spans: dict[tuple[str, str, str], tuple[int, int]] | None
+
+    @classmethod
+    def split(cls, frame: pd.DataFrame, code: str, region: str) -> _AreaRows:
+        level, codes = frame["level"], frame["code"]
+        mask = (((level == "municipality") & (codes == code)) | ((level == "region") & (codes == region))
+                | ((level == "country") & (codes == "SSS")))
+        areas = frame.loc[mask]
+        by_indicator = {str(ind): rows for ind, rows in areas.groupby("indicator", sort=False)}
+        keys = frozenset({("municipality", code), ("region", region), ("country", "SSS")})
+        valued = areas.loc[areas["value"].notna()]
+        series_keys = ["level", "code", "indicator"]
+        if valued.duplicated([*series_keys, "year"]).any():
+            return cls(keys, by_indicator, valued, None)
+        ordered = valued.sort_values([*series_keys, "year"], kind="stable")
+        spans = {tuple(map(str, key)): (int(pos[0]), int(pos[-1]) + 1)
+                 for key, pos in ordered.groupby(series_keys, sort=False).indices.items()}
+        return cls(keys, by_indicator, ordered, spans)
 
 
 def load_city_data(code: str, *, store: str | Path | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rvanalytics.indicators import unit_text
@@ -126,10 +127,31 @@ def _release_col(rows: pd.DataFrame) -> pd.Series:
     return rows["release"].astype("string").fillna("")
 
 
-def _level_value(rows: pd.DataFrame, level: str, code: str, year: int, release: str) -> float | None:
-    hit = rows[(rows["level"] == level) & (rows["code"] == code) & (rows["year"] == year)
-               & (_release_col(rows) == release) & rows["value"].notna()]
-    return float(hit["value"].iloc[0]) if len(hit) else None
+@dataclass(frozen=True)
+class _AreaRows:
+    """One indicator's rows of the city, its region and the country (every release), with their masks."""
+
+    rows: pd.DataFrame
+    city: np.ndarray
+    region: np.ndarray
+    country: np.ndarray
+    has_value: np.ndarray
+    release: np.ndarray
+    year: np.ndarray
+
+    @classmethod
+    def of(cls, data: CityData, indicator: str) -> _AreaRows:
+        rows = data.area_rows(indicator, "panel_all")
+        level, code = rows["level"].to_numpy(dtype=object), rows["code"].to_numpy(dtype=object)
+        region = str(data.key_row.get("region_code"))
+        return cls(rows, (level == "municipality") & (code == data.code), (level == "region") & (code == region),
+                   (level == "country") & (code == "SSS"), rows["value"].notna().to_numpy(),
+                   _release_col(rows).to_numpy(dtype=object), rows["year"].to_numpy())
+
+    def first_value(self, mask: np.ndarray) -> float | None:
+        """The value of the first row of ``mask`` that has one."""
+        hit = np.flatnonzero(mask & self.has_value)
+        return float(self.rows["value"].iloc[hit[0]]) if len(hit) else None
 
 
 def _release_and_year(data: CityData, indicator: str) -> tuple[str, int] | None:
@@ -138,23 +160,19 @@ def _release_and_year(data: CityData, indicator: str) -> tuple[str, int] | None:
     A release without region and country rows (a city-only recording) is used only when no
     release has them: then the city's value stands alone rather than beside another release.
     """
-    p = data.panel_all
-    rows = p[p["indicator"] == indicator]
-    mine = rows[(rows["level"] == "municipality") & (rows["code"] == data.code) & rows["value"].notna()]
-    if mine.empty:
+    a = _AreaRows.of(data, indicator)
+    mine = a.city & a.has_value
+    if not mine.any():
         return None
-    releases = sorted(set(_release_col(mine)), reverse=True)
-    region = str(data.key_row.get("region_code"))
-    others = rows[(((rows["level"] == "region") & (rows["code"] == region))
-                   | ((rows["level"] == "country") & (rows["code"] == "SSS"))) & rows["value"].notna()]
-    other_rel = _release_col(others)
-    mine_rel = _release_col(mine)
+    releases = sorted(set(a.release[mine]), reverse=True)
+    others = (a.region | a.country) & a.has_value
     for release in releases:
-        years = set(mine.loc[mine_rel == release, "year"]) & set(others.loc[other_rel == release, "year"])
+        of_release = a.release == release
+        years = set(a.year[mine & of_release]) & set(a.year[others & of_release])
         if years:
             return release, int(max(years))
     release = releases[0]
-    return release, int(mine.loc[mine_rel == release, "year"].max())
+    return release, int(a.year[mine & (a.release == release)].max())
 
 
 def area_row(data: CityData, indicator: str, lang: str, *, release: str | None = None,
@@ -175,25 +193,18 @@ def area_row(data: CityData, indicator: str, lang: str, *, release: str | None =
         if chosen is None:
             return AreaRow(indicator, name, unit, None, None, None, None, snapshot=snapshot)
         release, year = chosen
-    p = data.panel_all
-    rows = p[p["indicator"] == indicator]
-    city = rows[(rows["level"] == "municipality") & (rows["code"] == data.code) & (rows["year"] == year)
-                & (_release_col(rows) == release) & rows["value"].notna()]
-    if city.empty:
+    a = _AreaRows.of(data, indicator)
+    at = (a.year == year) & (a.release == release)  # the one release and year compared
+    city = np.flatnonzero(at & a.city & a.has_value)
+    if not len(city):
         return AreaRow(indicator, name, unit, None, None, None, None, release=release, snapshot=snapshot)
-    region = str(data.key_row.get("region_code"))
-    used = rows[(rows["year"] == year) & (_release_col(rows) == release)
-                & (((rows["level"] == "municipality") & (rows["code"] == data.code))
-                   | ((rows["level"] == "region") & (rows["code"] == region))
-                   | ((rows["level"] == "country") & (rows["code"] == "SSS")))]
-    prelim = bool(city["preliminary"].iloc[0]) if "preliminary" in city.columns and _is_number(
-        city["preliminary"].iloc[0]) else False
+    used = a.rows["source"].iloc[np.flatnonzero(at & (a.city | a.region | a.country))]
+    prelim = a.rows["preliminary"].iloc[city[0]] if "preliminary" in a.rows.columns else None
     return AreaRow(
-        indicator=indicator, name=name, unit=unit, year=int(year), city=float(city["value"].iloc[0]),
-        region=_level_value(rows, "region", region, year, release),
-        country=_level_value(rows, "country", "SSS", year, release),
-        release=release, preliminary=prelim, snapshot=snapshot,
-        sources=tuple(sorted(set(used["source"].astype(str)))),
+        indicator=indicator, name=name, unit=unit, year=int(year), city=float(a.rows["value"].iloc[city[0]]),
+        region=a.first_value(at & a.region), country=a.first_value(at & a.country),
+        release=release, preliminary=bool(prelim) if _is_number(prelim) else False, snapshot=snapshot,
+        sources=tuple(sorted(set(used.astype(str)))),
     )
 
 
