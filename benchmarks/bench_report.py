@@ -9,7 +9,7 @@ Run: python benchmarks/bench_report.py [--store PATH] [--repeats N] [--cohort] [
 - the two alternate (floor, report, floor, report, ...) so load on the machine hits both;
   the ratio is median(report) / median(floor);
 - ``--cohort``: the cohort (cities with a profile) with ``--jobs 1`` and ``--jobs 2``, forced;
-  ``--all``: every municipality with ``--jobs 2``; each with the peak RSS of the process tree.
+  ``--all``: every municipality with ``--jobs 2``; each with the peak PSS (proportional set size) of the process tree.
 
 Without ``--store`` a store is built from the recorded data into a temporary folder.
 """
@@ -32,7 +32,11 @@ BIN = Path(sys.executable).parent
 
 
 class PeakMemory:
-    """Largest summed RSS of a process and its descendants, sampled every 0.1 s."""
+    """Largest summed PSS of a process and its descendants, sampled every 0.1 s.
+
+    PSS (proportional set size) counts a page shared by n processes as 1/n in each, so a
+    forked child (figures drawn ahead) does not count its parent's memory twice as RSS would.
+    """
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -55,7 +59,7 @@ class PeakMemory:
                 break
             for proc in procs:
                 try:
-                    total += proc.memory_info().rss
+                    total += proc.memory_full_info().pss
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -72,7 +76,7 @@ class PeakMemory:
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time of ``cmd`` (must succeed) and the peak RSS of its process tree in MB."""
+    """Wall time of ``cmd`` (must succeed) and the peak PSS of its process tree in MB."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     mem = PeakMemory(proc.pid).start()
@@ -119,7 +123,7 @@ def main() -> None:
     print(f"floor, empty notebook through papermill (whole process): median {floor:.2f} s "
           f"({', '.join(f'{x:.2f}' for x in floors)})")
     print(f"rvanalytics report {args.city} --force (whole process): median {report:.2f} s "
-          f"({', '.join(f'{x:.2f}' for x in reports)}); peak {max(peaks):.0f} MB")
+          f"({', '.join(f'{x:.2f}' for x in reports)}); peak {max(peaks):.0f} MB PSS")
     print(f"ratio report / floor: {report / floor:.2f}x  "
           f"(per pair: {', '.join(f'{r / f:.2f}' for r, f in zip(reports, floors, strict=True))})")
     print(f"first run into a fresh folder (coverage map drawn): {first:.2f} s = {first / floor:.2f}x")
@@ -134,7 +138,7 @@ def main() -> None:
         folder = tmp / label.replace(" ", "_")
         wall, peak = timed([str(BIN / "rvanalytics"), "report", *extra, "--out", str(folder),
                             "--force", "--store", str(store)], env)
-        print(f"{label}: {wall:.1f} s wall, peak {peak:.0f} MB (process tree RSS)")
+        print(f"{label}: {wall:.1f} s wall, peak {peak:.0f} MB (process tree PSS)")
     print(f"outputs in {tmp}")
 
 
