@@ -443,6 +443,7 @@ class _CoverageMap:
         self.plan = plan
         self.path: Path | None = None
         self.note: str | None = None
+        self.error: BaseException | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -481,9 +482,18 @@ class _CoverageMap:
     def _draw(self) -> None:
         from rvanalytics.report.coverage import make_coverage_map
 
-        self.path, self.note = make_coverage_map(
-            self._codes, self._tmp, store=self.plan.store, lang=self.plan.lang
-        )
+        try:
+            self.path, self.note = make_coverage_map(
+                self._codes, self._tmp, store=self.plan.store, lang=self.plan.lang
+            )
+        except Exception as err:  # a bug: raised by raise_error() once the gallery is published
+            self.error = err
+            self.note = f"coverage map not drawn: {type(err).__name__}: {err}"
+
+    def raise_error(self) -> None:
+        """Raise the error that stopped the drawing, if it was a bug (not a data gap)."""
+        if self.error is not None:
+            raise self.error
 
     def finish(self) -> tuple[Path | None, str | None]:
         """Wait for the drawing; return the PNG to copy into the gallery (None: keep the old)."""
@@ -685,6 +695,7 @@ def run_batch(
     )
     if interrupted:
         raise BatchInterrupted(batch)
+    coverage.raise_error()  # after the reports and the gallery (without the map) are written
     return batch
 
 

@@ -35,21 +35,23 @@ def make_coverage_map(
 ) -> tuple[Path | None, str | None]:
     """Draw the coverage map of ``codes`` to ``out_path`` (PNG).
 
-    Returns ``(path, None)`` on success, ``(None, reason)`` when the map cannot be made
-    (no store, maps module missing, ...): the gallery is then shown without a map and
-    the reason goes into the batch notes.
+    Returns ``(path, None)`` on success, ``(None, reason)`` when the data or the disk
+    does not allow the map (no store, a damaged store file, no population, the file
+    cannot be written): the gallery is then shown without a map and the reason goes
+    into the batch notes. Any other error is a bug and is raised.
     """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from rvanalytics.boundaries import load_municipalities, load_regions
+    from rvanalytics.cohort import population_from_panel
+    from rvanalytics.exceptions import RvanalyticsError
+    from rvanalytics.maps import coverage_map, save_map
+    from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel
+
     try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-
-        from rvanalytics.boundaries import load_municipalities, load_regions
-        from rvanalytics.cohort import population_from_panel
-        from rvanalytics.maps import coverage_map, save_map
-        from rvanalytics.store import DEFAULT_DIVISION_YEAR, load_panel
-
         year = DEFAULT_DIVISION_YEAR
         munis = load_municipalities(year, simplified=True, store=store)
         regions = load_regions(year, simplified=True, store=store)
@@ -62,5 +64,5 @@ def make_coverage_map(
         finally:
             plt.close(fig)
         return Path(path), None
-    except Exception as err:  # the gallery works without the map; the reason is reported
+    except (RvanalyticsError, OSError) as err:  # the gallery works without the map; the reason is reported
         return None, f"coverage map not drawn: {type(err).__name__}: {err}"
