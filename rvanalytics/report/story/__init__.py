@@ -391,7 +391,7 @@ class CityStory:
         """The store's sources (catalogue attribution, vintage, licence), the attribution and the method."""
         from rvanalytics.catalogue import attribution, sources
 
-        panel_sources = sorted(set(self.data.panel["source"].astype(str)) & set(sources()))
+        panel_sources = sorted({str(s) for s in self.data.panel["source"].dropna().unique()} & set(sources()))
         _html(H.heading(self.t("sources")) + H.sources_section(
             F.source_refs(self.data, self.lang), attribution(panel_sources, self.lang),
             self.data.division_year, self.lang))
