@@ -16,8 +16,10 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,10 @@ import pandas as pd
 from rvanalytics.division import KEY_YEARS
 from rvanalytics.exceptions import DataFileError, RvanalyticsError
 
-__all__ = ["load_key", "name_index", "read_key_file", "key_years", "size_class", "SIZE_CLASSES", "KEY_YEARS"]
+__all__ = ["MunicipalityKeys", "default_keys", "keys_or_default", "load_key", "name_index", "read_key_file",
+           "key_years", "size_class", "SIZE_CLASSES", "KEY_YEARS"]
+
+_T = TypeVar("_T")
 
 
 #: Statistics Finland's municipal size classes (kuntakokoluokka), by population.
@@ -150,9 +155,125 @@ def _read_stored_key(path: str, mtime_ns: int) -> pd.DataFrame:
     return read_store_table(path)
 
 
+class MunicipalityKeys:
+    """The municipality keys of one store: the data-access boundary of the readers and harmonisers.
+
+    Readers, :mod:`rvanalytics.mergers` and :mod:`rvanalytics.resource_panel` take one of these
+    (``keys=``) instead of a store path; ``keys=None`` means :func:`default_keys`. The stacked key
+    is read when first needed, and each year's key and name index is built once per object.
+
+    Parameters
+    ----------
+    store : path, optional
+        Store whose ``key.parquet`` is read (default: :func:`rvanalytics.paths.store_dir`, and
+        the official key or its recorded copy when that store has not been built).
+
+    Examples
+    --------
+    A hand-made key (the columns of :func:`read_key_file`) works like a store's:
+
+    >>> table = pd.DataFrame({"code": ["091", "049"], "name_fi": ["Helsinki", "Espoo"],
+    ...                       "name_sv": ["Helsingfors", "Esbo"], "name_en": ["Helsinki", "Espoo"],
+    ...                       "year": [2026, 2026], "region_code": ["01", "01"]})
+    >>> keys = MunicipalityKeys.from_table(table)
+    >>> keys.years(), keys.name_index(2026)["esbo"], len(keys.key(2026))
+    ([2026], '049', 2)
+    """
+
+    def __init__(self, store: str | Path | None = None) -> None:
+        self.store = store
+        self._loader: Callable[[], pd.DataFrame] = lambda: _all_years(store)
+        self._table: pd.DataFrame | None = None
+        self._keys: dict[int, pd.DataFrame] = {}
+        self._names: dict[int, dict[str, str]] = {}
+        self._memo: dict[str, Any] = {}
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame) -> MunicipalityKeys:
+        """Keys from a stacked key already in memory (columns of :func:`read_key_file`; tests, hand-made keys)."""
+        keys = cls(None)
+        keys._loader = lambda: table
+        return keys
+
+    @classmethod
+    def _from_loader(cls, store: str | Path | None, loader: Callable[[], pd.DataFrame]) -> MunicipalityKeys:
+        keys = cls(store)
+        keys._loader = loader
+        return keys
+
+    def __repr__(self) -> str:
+        return f"MunicipalityKeys(store={self.store!r})"
+
+    def table(self) -> pd.DataFrame:
+        """The stacked key of every year (read on first use, then kept)."""
+        if self._table is None:
+            self._table = self._loader()
+        return self._table
+
+    def years(self) -> list[int]:
+        """Years for which a key is available."""
+        return sorted(self.table()["year"].unique().tolist())
+
+    def key(self, year: int) -> pd.DataFrame:
+        """The key of ``year`` (see :func:`load_key`); a fresh frame sharing the one read."""
+        if year not in self._keys:
+            self._keys[year] = self._read_year(year)
+        return self._keys[year].copy(deep=False)
+
+    def _read_year(self, year: int) -> pd.DataFrame:
+        table = self.table()
+        if year not in set(table["year"]):
+            years = sorted(table["year"].unique())
+            raise RvanalyticsError(f"no municipality key for {year}; available years: {years[0]}–{years[-1]}")
+        return table[table["year"] == year].reset_index(drop=True)
+
+    def name_index(self, year: int) -> dict[str, str]:
+        """Municipality names of ``year`` (case-folded) -> code (see :func:`name_index`); a copy."""
+        if year not in self._names:
+            self._names[year] = _build_name_index(self.key(year))
+        return dict(self._names[year])
+
+    def memo(self, name: str, build: Callable[[MunicipalityKeys], _T]) -> _T:
+        """``build(self)``, computed once per object and kept under ``name`` (lookups derived from the keys)."""
+        if name not in self._memo:
+            self._memo[name] = build(self)
+        return self._memo[name]
+
+
+def default_keys() -> MunicipalityKeys:
+    """The keys of the default store (or the official key when no store is built), one object per source file.
+
+    A rebuilt store (a new ``key.parquet``) gives a new object, so its keys are read again.
+    """
+    from rvanalytics.paths import store_dir
+
+    stored = store_dir(None) / "key.parquet"
+    if stored.exists():
+        return _default_keys(str(stored), stored.stat().st_mtime_ns)
+    from rvanalytics.download import fetch
+
+    return _default_keys(str(fetch("statfi_municipality_key")), None)
+
+
+@lru_cache(maxsize=4)
+def _default_keys(path: str, mtime_ns: int | None) -> MunicipalityKeys:
+    if mtime_ns is None:
+        return MunicipalityKeys._from_loader(None, lambda: _raw_key(path))
+    return MunicipalityKeys._from_loader(None, lambda: _read_stored_key(path, mtime_ns))
+
+
+def keys_or_default(keys: MunicipalityKeys | None) -> MunicipalityKeys:
+    """``keys``, or :func:`default_keys` when it is None."""
+    return keys if keys is not None else default_keys()
+
+
+def _keys_of(store: str | Path | None) -> MunicipalityKeys:
+    return default_keys() if store is None else MunicipalityKeys(store)
+
+
 def key_years(store: str | Path | None = None) -> list[int]:
     """Years for which a key is available."""
-    return sorted(_all_years(store)["year"].unique().tolist())
+    return _keys_of(store).years()
 
 
 def load_key(year: int, store: str | Path | None = None) -> pd.DataFrame:
@@ -176,6 +297,10 @@ def load_key(year: int, store: str | Path | None = None) -> pd.DataFrame:
         ``region_name_fi/sv/en``, ``subregion_code``, ``subregion_name_fi/sv/en``,
         ``municipality_group_code``, ``municipality_group_name_fi/sv/en`` and the other groupings.
 
+    See Also
+    --------
+    MunicipalityKeys : the same, read once per object (what the readers take).
+
     Examples
     --------
     >>> load_key(2025).query("code == '507'")["name_fi"].item()
@@ -183,11 +308,7 @@ def load_key(year: int, store: str | Path | None = None) -> pd.DataFrame:
     >>> "588" in set(load_key(2025)["code"])  # Pertunmaa merged into Mäntyharju on 1.1.2025
     False
     """
-    table = _all_years(store)
-    if year not in set(table["year"]):
-        years = sorted(table["year"].unique())
-        raise RvanalyticsError(f"no municipality key for {year}; available years: {years[0]}–{years[-1]}")
-    return table[table["year"] == year].reset_index(drop=True)
+    return _keys_of(store).key(year)
 
 
 def name_index(year: int, store: str | Path | None = None) -> dict[str, str]:
@@ -203,7 +324,10 @@ def name_index(year: int, store: str | Path | None = None) -> dict[str, str]:
     >>> index["helsingfors"], index["maarianhamina - mariehamn"]
     ('091', '478')
     """
-    key = load_key(year, store=store)
+    return _keys_of(store).name_index(year)
+
+
+def _build_name_index(key: pd.DataFrame) -> dict[str, str]:
     index: dict[str, str] = {}
     for col in ("name_fi", "name_sv", "name_en"):
         for code, name in key[["code", col]].itertuples(index=False):
