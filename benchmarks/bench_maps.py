@@ -46,7 +46,7 @@ def _store() -> Path | None:
         pass
     from rvanalytics.store import build_store
 
-    def panel_builder(*, division_year, offline, progress, extra_tables, store):
+    def panel_builder(*, division_year, offline, progress, extra_tables, keys):
         pop = _population()
         panel = pd.DataFrame({"level": "municipality", "code": pop.index, "year": 2022, "indicator": "population",
                               "value": pop.to_numpy(), "unit": "persons", "source": "thl_sotkanet", "status": "",

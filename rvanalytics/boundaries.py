@@ -34,6 +34,7 @@ import pandas as pd
 import shapely
 
 from rvanalytics.exceptions import DataFileError, StoreError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 
 __all__ = [
     "load_municipalities",
@@ -184,7 +185,7 @@ def read_boundaries(
     layer: str | None = None,
     encoding: str | None = None,
     check_codes: bool = True,
-    store=None,
+    keys: MunicipalityKeys | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Read municipal boundaries from any vector file and normalise them.
 
@@ -199,6 +200,8 @@ def read_boundaries(
         ``land_area_km2``). Detected for Statistics Finland and NLS files when omitted.
     crs : optional
         CRS to assume when the file has none (or a wrong one).
+    keys : MunicipalityKeys, optional
+        Municipality keys the codes are checked against (default :func:`rvanalytics.key.default_keys`).
 
     Returns
     -------
@@ -241,7 +244,7 @@ def read_boundaries(
                             "dissolve the parts into one feature per municipality (or pass the file of one year)",
                             row=int(dups.index[0]) + 1, column=code_cols[0])
     renamed, problems = _check_geometry(renamed, path, "code")
-    normalised = normalise_municipalities(renamed, year, path=path if check_codes else None, store=store)
+    normalised = normalise_municipalities(renamed, year, path=path if check_codes else None, keys=keys)
     return normalised, problems
 
 
@@ -256,14 +259,13 @@ def _pad_code(value: object) -> object:
     return text.zfill(3) if text.isdigit() else text
 
 
-def normalise_municipalities(gdf: gpd.GeoDataFrame, year: int, *, path: Path | None = None, store=None) -> gpd.GeoDataFrame:
+def normalise_municipalities(gdf: gpd.GeoDataFrame, year: int, *, path: Path | None = None,
+                             keys: MunicipalityKeys | None = None) -> gpd.GeoDataFrame:
     """Give a boundary table our columns, with names and regions from the key of ``year``.
 
     With ``path`` given, codes unknown in that year's key raise a :class:`DataFileError`.
     """
-    from rvanalytics.key import load_key
-
-    key = load_key(year, store=store).set_index("code")
+    key = keys_or_default(keys).key(year).set_index("code")
     if path is not None:
         unknown = sorted(set(gdf["code"]) - set(key.index))
         if unknown:
@@ -286,7 +288,7 @@ def normalise_municipalities(gdf: gpd.GeoDataFrame, year: int, *, path: Path | N
     return out[MUNICIPALITY_COLUMNS].sort_values("code").reset_index(drop=True)
 
 
-def read_statfi_wfs(path: str | Path, *, year: int | None = None, store=None) -> gpd.GeoDataFrame:
+def read_statfi_wfs(path: str | Path, *, year: int | None = None, keys: MunicipalityKeys | None = None) -> gpd.GeoDataFrame:
     """Read a Statistics Finland WFS ``kunta4500k_YYYY`` response (GML or GeoJSON).
 
     The year is taken from the ``vuosi`` property when not given.
@@ -297,20 +299,18 @@ def read_statfi_wfs(path: str | Path, *, year: int | None = None, store=None) ->
         if "vuosi" not in raw.columns:
             raise DataFileError(path, "no 'vuosi' property to tell the year", "pass year=", column="vuosi")
         year = int(pd.Series(raw["vuosi"]).mode().iloc[0])
-    gdf, _ = read_boundaries(path, year=year, store=store)
+    gdf, _ = read_boundaries(path, year=year, keys=keys)
     return gdf
 
 
-def read_nls_municipalities(path: str | Path, *, year: int, store=None) -> gpd.GeoDataFrame:
+def read_nls_municipalities(path: str | Path, *, year: int, keys: MunicipalityKeys | None = None) -> gpd.GeoDataFrame:
     """Read a National Land Survey municipality GeoJSON (``NATCODE``/``natcode``, ``NAMEFIN``, ``NAMESWE``)."""
-    gdf, _ = read_boundaries(path, year=year, store=store)
+    gdf, _ = read_boundaries(path, year=year, keys=keys)
     return gdf
 
 
-def read_nls_regions(path: str | Path, *, year: int, store=None) -> gpd.GeoDataFrame:
+def read_nls_regions(path: str | Path, *, year: int, keys: MunicipalityKeys | None = None) -> gpd.GeoDataFrame:
     """Read a National Land Survey region (maakunta) GeoJSON; names from the key of ``year``."""
-    from rvanalytics.key import load_key
-
     path = Path(path)
     raw = _read_any(path)
     lower = {c.lower(): c for c in raw.columns}
@@ -318,7 +318,7 @@ def read_nls_regions(path: str | Path, *, year: int, store=None) -> gpd.GeoDataF
         raise DataFileError(path, "no NATCODE column", "use the NLS maakuntajako file or map the columns", column="NATCODE")
     raw = _fix_crs(raw, path, None)
     codes = raw[lower["natcode"]].map(lambda v: str(int(v)).zfill(2) if str(v).strip().isdigit() else str(v))
-    key = load_key(year, store=store)
+    key = keys_or_default(keys).key(year)
     names = key.drop_duplicates("region_code").set_index("region_code")
     unknown = sorted(set(codes) - set(names.index))
     if unknown:
@@ -332,7 +332,8 @@ def read_nls_regions(path: str | Path, *, year: int, store=None) -> gpd.GeoDataF
     return out[REGION_COLUMNS].sort_values("region_code").reset_index(drop=True)
 
 
-def dissolve_to_year(municipalities: gpd.GeoDataFrame, to_year: int, *, store=None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def dissolve_to_year(municipalities: gpd.GeoDataFrame, to_year: int, *,
+                     keys: MunicipalityKeys | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Build the boundaries of a later division by dissolving merged municipalities.
 
     Returns the boundaries of ``to_year`` and the mergers applied. Land areas are summed.
@@ -346,27 +347,26 @@ def dissolve_to_year(municipalities: gpd.GeoDataFrame, to_year: int, *, store=No
     from rvanalytics.mergers import crosswalk
 
     from_year = int(municipalities["year"].iloc[0])
-    cw = crosswalk(from_year, to_year, store=store)
+    cw = crosswalk(from_year, to_year, keys=keys)
     mapping = dict(zip(cw["from_code"], cw["to_code"]))
     work = municipalities[["code", "land_area_km2", "geometry"]].copy()
     work["code"] = work["code"].map(mapping)
     dissolved = work.dissolve(by="code", aggfunc={"land_area_km2": lambda s: s.sum(min_count=len(s))}).reset_index()
     dissolved["geometry"] = dissolved.geometry.make_valid()
-    gdf = normalise_municipalities(dissolved, to_year, store=store)
+    gdf = normalise_municipalities(dissolved, to_year, keys=keys)
     from rvanalytics.mergers import merger_table
 
     used = cw[cw["merged"]].merge(merger_table()[["from_code", "effective"]], on="from_code", how="left")
     return gdf, used[["from_code", "from_name", "to_code", "to_name", "effective"]].reset_index(drop=True)
 
 
-def regions_from_municipalities(municipalities: gpd.GeoDataFrame, *, store=None) -> gpd.GeoDataFrame:
+def regions_from_municipalities(municipalities: gpd.GeoDataFrame, *,
+                                keys: MunicipalityKeys | None = None) -> gpd.GeoDataFrame:
     """Regions (maakunnat) of the municipalities' year, by dissolving municipalities by region."""
-    from rvanalytics.key import load_key
-
     year = int(municipalities["year"].iloc[0])
     work = municipalities[["region_code", "land_area_km2", "geometry"]]
     dissolved = work.dissolve(by="region_code", aggfunc={"land_area_km2": lambda s: s.sum(min_count=len(s))}).reset_index()
-    names = load_key(year, store=store).drop_duplicates("region_code").set_index("region_code")
+    names = keys_or_default(keys).key(year).drop_duplicates("region_code").set_index("region_code")
     for col in ("region_name_fi", "region_name_sv", "region_name_en"):
         dissolved[col] = dissolved["region_code"].map(names[col]).astype("string")
     dissolved["year"] = year

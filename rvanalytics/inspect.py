@@ -8,19 +8,19 @@ from typing import Any
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 
 __all__ = ["inspect_file", "fitting_division_years", "VECTOR_SUFFIXES"]
 
 VECTOR_SUFFIXES = {".geojson", ".gml", ".gpkg", ".topojson", ".shp", ".xml", ".zip"}
 
 
-def fitting_division_years(codes: set[str], store=None) -> tuple[list[int], list[int]]:
+def fitting_division_years(codes: set[str], keys: MunicipalityKeys | None = None) -> tuple[list[int], list[int]]:
     """Years whose key has exactly these codes, and years whose key contains all of them."""
-    from rvanalytics.key import key_years, load_key
-
+    all_keys = keys_or_default(keys)
     exact, containing = [], []
-    for year in key_years(store):
-        known = set(load_key(year, store=store)["code"])
+    for year in all_keys.years():
+        known = set(all_keys.key(year)["code"])
         if codes <= known:
             containing.append(year)
             if codes == known:
@@ -58,7 +58,7 @@ def _check_json(path: Path) -> None:
                             "give a GeoJSON, TopoJSON or PxWeb JSON file") from None
 
 
-def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> dict[str, Any]:
+def inspect_file(path: str | Path, *, year: int | None = None, keys: MunicipalityKeys | None = None) -> dict[str, Any]:
     """Describe a boundary or indicator file.
 
     Returns a dict (kind, rows, codes, the division years the codes fit, CRS, problems).
@@ -74,7 +74,7 @@ def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> di
     if path.suffix.lower() in {".json", ".geojson", ".topojson"} or head[:1] in (b"{", b"["):
         _check_json(path)
     if _is_vector(path):
-        return _inspect_vector(path, year=year, store=store)
+        return _inspect_vector(path, year=year, keys=keys)
     from rvanalytics.panel import _detect_kind, inspect_indicator_file
 
     try:
@@ -85,15 +85,15 @@ def inspect_file(path: str | Path, *, year: int | None = None, store=None) -> di
         kind = None
     if kind in (None, "pxweb_csv"):
         # Any other table (incl. ';' files from PxWeb): area column by content, wide or long layout.
-        return _inspect_table(path, store=store)
+        return _inspect_table(path, keys=keys)
     return inspect_indicator_file(path, year=year)
 
 
-def _inspect_table(path: Path, *, store=None) -> dict[str, Any]:
+def _inspect_table(path: Path, *, keys: MunicipalityKeys | None = None) -> dict[str, Any]:
     """A table of no known format: area column by content, layout by shape, per-indicator ranges."""
     from rvanalytics.readers.generic import indicator_summary, read_any_table
 
-    rows, notes = read_any_table(path, store=store)
+    rows, notes = read_any_table(path, keys=keys)
     report: dict[str, Any] = {"kind": "table (layout read from its content)", "file": str(path)}
     if "title" in notes:
         report["title"] = notes["title"]
@@ -113,7 +113,7 @@ def _inspect_table(path: Path, *, store=None) -> dict[str, Any]:
     report["per indicator"] = indicator_summary(rows)
     muni = set(rows.loc[rows["level"] == "municipality", "code"])
     if muni:
-        exact, containing = fitting_division_years(muni, store=store)
+        exact, containing = fitting_division_years(muni, keys=keys)
         report["division years the codes fit exactly"] = ", ".join(map(str, exact)) or "none"
         report["division years containing all codes"] = ", ".join(map(str, containing)) or "none"
     if notes.get("footnotes"):
@@ -121,7 +121,7 @@ def _inspect_table(path: Path, *, store=None) -> dict[str, Any]:
     return report
 
 
-def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
+def _inspect_vector(path: Path, *, year: int | None, keys: MunicipalityKeys | None) -> dict[str, Any]:
     import geopandas as gpd
 
     from rvanalytics.boundaries import _pad_code, _read_any, detect_boundary_kind, read_boundaries
@@ -136,7 +136,7 @@ def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
     if code_col is None:
         from rvanalytics.readers.generic import find_area_column
 
-        found = find_area_column(pd.DataFrame(raw.drop(columns=raw.geometry.name)), store=store)
+        found = find_area_column(pd.DataFrame(raw.drop(columns=raw.geometry.name)), keys=keys)
         if found is not None:
             report["area column"] = found.describe()
             lon_lat = raw.to_crs(3067) if raw.crs is not None else raw.set_crs(4326).to_crs(3067)
@@ -146,7 +146,7 @@ def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
             if regions:
                 report["region codes"] = len(regions)
             if codes:
-                exact, containing = fitting_division_years(codes, store=store)
+                exact, containing = fitting_division_years(codes, keys=keys)
                 report["municipality codes"] = len(codes)
                 report["division years the codes fit exactly"] = ", ".join(map(str, exact)) or "none"
                 report["division years containing all codes"] = ", ".join(map(str, containing)) or "none"
@@ -155,7 +155,7 @@ def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
         raise DataFileError(path, f"no municipality code column found (columns: {[c for c in raw.columns if c != 'geometry']})",
                             "use `read_boundaries(path, year=..., columns={'<code column>': 'code'})`", column="code")
     codes = {str(_pad_code(c)) for c in raw[code_col].dropna()}
-    exact, containing = fitting_division_years(codes, store=store)
+    exact, containing = fitting_division_years(codes, keys=keys)
     report["municipality codes"] = len(codes)
     report["division years the codes fit exactly"] = ", ".join(map(str, exact)) or "none"
     if not exact:
@@ -165,7 +165,7 @@ def _inspect_vector(path: Path, *, year: int | None, store) -> dict[str, Any]:
     if year is None and exact:
         year = exact[-1]
     if year is not None:
-        gdf, problems = read_boundaries(path, year=year, store=store)
+        gdf, problems = read_boundaries(path, year=year, keys=keys)
         report["checked against year"] = year
         report["bounds (EPSG:3067)"] = ", ".join(f"{v:.0f}" for v in gdf.total_bounds)
         report["problems"] = problems or ["none"]

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import HarmoniseError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 
 __all__ = ["merger_table", "crosswalk", "harmonise", "Harmonised", "crosswalk_from_boundaries"]
 
@@ -46,7 +47,7 @@ def merger_table() -> pd.DataFrame:
     return table
 
 
-def crosswalk(from_year: int, to_year: int, *, store=None) -> pd.DataFrame:
+def crosswalk(from_year: int, to_year: int, *, keys: MunicipalityKeys | None = None) -> pd.DataFrame:
     """Map every municipality code of ``from_year`` to its code in ``to_year``.
 
     Returns a DataFrame with ``from_code``, ``from_name``, ``to_code``, ``to_name`` and
@@ -60,15 +61,14 @@ def crosswalk(from_year: int, to_year: int, *, store=None) -> pd.DataFrame:
     >>> cw.set_index("from_code").loc["099", "to_name"]  # Honkajoki -> Kankaanpää 2021
     'Kankaanpää'
     """
-    from rvanalytics.key import load_key
-
     if to_year < from_year:
         raise HarmoniseError(
             f"cannot move from the {from_year} division back to {to_year}: splitting a merged "
             "municipality needs weights for its parts. Fix: harmonise onto a later year instead"
         )
-    old = load_key(from_year, store=store)[["code", "name_fi"]]
-    new = load_key(to_year, store=store)[["code", "name_fi"]]
+    all_keys = keys_or_default(keys)
+    old = all_keys.key(from_year)[["code", "name_fi"]]
+    new = all_keys.key(to_year)[["code", "name_fi"]]
     mapping = dict(zip(old["code"], old["code"]))
     mergers = merger_table()
     applicable = mergers[(mergers["effective_year"] > from_year) & (mergers["effective_year"] <= to_year)]
@@ -107,7 +107,7 @@ def harmonise(
     weight_column: str | None = None,
     code_column: str = "code",
     group_columns: Sequence[str] = (),
-    store=None,
+    keys: MunicipalityKeys | None = None,
 ) -> Harmonised:
     """Move a table keyed by ``from_year`` municipality codes onto the ``to_year`` division.
 
@@ -132,6 +132,8 @@ def harmonise(
         Weights (e.g. population) for non-additive values.
     group_columns : sequence of str
         Other key columns (e.g. ``year``, ``indicator``) kept apart while combining.
+    keys : MunicipalityKeys, optional
+        Municipality keys the crosswalk is read from (default :func:`rvanalytics.key.default_keys`).
 
     Returns
     -------
@@ -150,7 +152,7 @@ def harmonise(
         missing.append(weight_column)
     if missing:
         raise HarmoniseError(f"table has no column(s) {missing}")
-    cw = crosswalk(from_year, to_year, store=store)
+    cw = crosswalk(from_year, to_year, keys=keys)
     codes = table[code_column].astype("string")
     known = set(cw["from_code"])
     unknown = sorted(set(codes.dropna()) - known)
@@ -162,7 +164,7 @@ def harmonise(
     mapping = dict(zip(cw["from_code"], cw["to_code"]))
     work = table.copy()
     work["_to"] = codes.map(mapping)
-    keys = [*group_columns, "_to"]
+    by = [*group_columns, "_to"]
     values = list(value_columns)
     if additive:
         numer = work[values].astype("float64")
@@ -170,12 +172,12 @@ def harmonise(
     else:
         weights = work[weight_column].astype("float64")
         numer = work[values].astype("float64").mul(weights, axis=0)
-    frame = pd.concat([work[keys], numer.fillna(0.0), numer.isna().add_suffix("__nan")], axis=1)
+    frame = pd.concat([work[by], numer.fillna(0.0), numer.isna().add_suffix("__nan")], axis=1)
     if weights is not None:
         frame["__w"] = weights.fillna(0.0)
         frame["__w_nan"] = weights.isna()
     frame["__parts"] = 1
-    grouped = frame.groupby(keys, sort=True, dropna=False).sum()
+    grouped = frame.groupby(by, sort=True, dropna=False).sum()
     result = pd.DataFrame(index=grouped.index)
     # Parts expected per target code: every from_year municipality that maps to it.
     expected_parts = cw.groupby("to_code").size()
@@ -199,10 +201,10 @@ def harmonise(
     other = [c for c in table.columns if c not in {code_column, *values, *group_columns, weight_column}]
     if other:
         # Descriptive columns (unit, source…) must be constant within a group to survive.
-        firsts = work.groupby(keys, sort=True, dropna=False)[other].first().reset_index().rename(columns={"_to": code_column})
+        firsts = work.groupby(by, sort=True, dropna=False)[other].first().reset_index().rename(columns={"_to": code_column})
         result = result.merge(firsts, on=[*group_columns, code_column], how="left")
     if weight_column and weight_column not in values:
-        wres = frame.groupby(keys, sort=True, dropna=False)["__w"].sum().reset_index().rename(
+        wres = frame.groupby(by, sort=True, dropna=False)["__w"].sum().reset_index().rename(
             columns={"_to": code_column, "__w": weight_column})
         result = result.merge(wres, on=[*group_columns, code_column], how="left")
     ordered = [*group_columns, code_column, *[c for c in table.columns if c in result.columns

@@ -29,6 +29,7 @@ import pandas as pd
 
 from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import DataFileError, RvanalyticsError, SourceUnavailableError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import Flags, read_text
 
 __all__ = ["PANEL_COLUMNS", "PanelBuild", "build_panel", "derive_per_capita", "inspect_indicator_file",
@@ -78,7 +79,8 @@ def _vintage(source_id: str) -> str:
     return known[source_id].vintage if source_id in known else ""  # user tables have no entry
 
 
-def _harmonise_rows(rows: pd.DataFrame, from_year: int, to_year: int, *, store=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _harmonise_rows(rows: pd.DataFrame, from_year: int, to_year: int, *,
+                    keys: MunicipalityKeys | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Municipality rows moved onto ``to_year`` (other levels untouched)."""
     from rvanalytics.mergers import harmonise
 
@@ -92,7 +94,7 @@ def _harmonise_rows(rows: pd.DataFrame, from_year: int, to_year: int, *, store=N
             raise RvanalyticsError(f"non-additive indicators {sorted(group['indicator'].unique())} must be derived "
                                    "after harmonising, not harmonised")
         result = harmonise(group, from_year, to_year, value_columns=["value"], additive=True,
-                           group_columns=["indicator", "year"], store=store)
+                           group_columns=["indicator", "year"], keys=keys)
         table = result.table
         gap = table["value"].isna() & (table["status"] == "")
         table.loc[gap, "status"] = ".."
@@ -150,7 +152,7 @@ def _flags_frame(flags: Flags, source: str) -> pd.DataFrame:
 
 
 def build_panel(*, division_year: int = DEFAULT_DIVISION_YEAR, offline: bool | None = None, progress: bool = False,
-                extra_tables: Sequence[str | Path] = (), store=None) -> PanelBuild:
+                extra_tables: Sequence[str | Path] = (), keys: MunicipalityKeys | None = None) -> PanelBuild:
     """Build the indicator panel from all sources.
 
     Parameters
@@ -164,8 +166,9 @@ def build_panel(*, division_year: int = DEFAULT_DIVISION_YEAR, offline: bool | N
     extra_tables : paths
         Analysts' tidy tables (see :func:`rvanalytics.readers.read_user_table`); their codes
         must be of ``division_year``.
-    store : path, optional
-        Store whose key is used (the build passes its temporary folder).
+    keys : MunicipalityKeys, optional
+        Municipality keys the sources are read and harmonised with (default
+        :func:`rvanalytics.key.default_keys`; the store build passes the keys of its temporary folder).
 
     Returns
     -------
@@ -177,14 +180,14 @@ def build_panel(*, division_year: int = DEFAULT_DIVISION_YEAR, offline: bool | N
 
     steps = ["population", "road transport", "hinku", "regions", "statfin", "resource wisdom",
              *[str(p) for p in extra_tables]]
-    parts = _Parts(division_year, offline, store,
+    parts = _Parts(division_year, offline, keys,
                    tqdm(total=len(steps), desc="indicator panel", disable=not progress, leave=False))
     population = _add_population(parts)
     road_rows = _add_road_transport(parts)
     _add_hinku(parts)
     regions = _add_regions(parts)
     parts.pieces.append(_statfin_population(population, division_year, offline, parts.flag_frames, parts.sources,
-                                            store))
+                                            keys))
     parts.bar.update(1)
     _add_resource_wisdom(parts)
     for table_path in extra_tables:
@@ -200,7 +203,7 @@ class _Parts:
 
     division_year: int
     offline: bool | None
-    store: Any
+    keys: MunicipalityKeys | None
     bar: Any
     pieces: list[pd.DataFrame] = field(default_factory=list)
     flag_frames: list[pd.DataFrame] = field(default_factory=list)
@@ -217,7 +220,7 @@ class _Parts:
                           "its municipality rows were left out"}]))
             rows = rows[rows["level"] != "municipality"]
         elif from_year is not None:
-            rows, applied = _harmonise_rows(rows, from_year, self.division_year, store=self.store)
+            rows, applied = _harmonise_rows(rows, from_year, self.division_year, keys=self.keys)
             if not applied.empty:
                 self.mergers.append(applied.assign(source=source_id))
         self.pieces.append(rows)
@@ -257,10 +260,10 @@ def _add_hinku(parts: _Parts) -> None:
     """Syke Hinku emissions of every release (municipalities, regions, country) and their per-capita rows."""
     frames = []
     for source_id, (rows, syke_population, files, from_year, note) in _syke_hinku_sources(
-            parts.division_year, parts.flag_frames, parts.store).items():
+            parts.division_year, parts.flag_frames, parts.keys).items():
         rows = parts.add(source_id, rows, files, from_year, note)
         if from_year is not None and from_year < parts.division_year:
-            syke_population = _harmonise_population(syke_population, from_year, parts.division_year, parts.store)
+            syke_population = _harmonise_population(syke_population, from_year, parts.division_year, parts.keys)
         frames.append((rows, syke_population))
     parts.pieces.append(_hinku_per_capita(frames))
 
@@ -270,7 +273,7 @@ def _add_regions(parts: _Parts) -> pd.DataFrame:
     from rvanalytics.readers import read_regions_summary, regions_summary_indicators
 
     path = source_path("syke_alas_regions", offline=parts.offline)
-    regions = regions_summary_indicators(read_regions_summary(path, year=parts.division_year, store=parts.store))
+    regions = regions_summary_indicators(read_regions_summary(path, year=parts.division_year, keys=parts.keys))
     parts.add("syke_alas_regions", regions, [path], None, "all ALas emissions; region codes from the English names")
     return regions
 
@@ -280,7 +283,7 @@ def _add_resource_wisdom(parts: _Parts) -> None:
     their additive quantities and derives shares and ratios after)."""
     from rvanalytics.resource_panel import load_resource_sources
 
-    for part in load_resource_sources(parts.division_year, offline=parts.offline, store=parts.store):
+    for part in load_resource_sources(parts.division_year, offline=parts.offline, keys=parts.keys):
         parts.pieces.append(part.rows)
         parts.flag_frames.append(part.flags)
         parts.sources.append(part.source)
@@ -294,7 +297,7 @@ def _add_user_table(parts: _Parts, table_path: Path) -> None:
     from rvanalytics.readers import read_user_table
 
     user_flags = Flags()
-    rows = read_user_table(table_path, division_year=parts.division_year, store=parts.store, flags=user_flags)
+    rows = read_user_table(table_path, division_year=parts.division_year, keys=parts.keys, flags=user_flags)
     parts.flag_frames.append(_flags_frame(user_flags, f"user:{table_path.name}"))
     parts.add(f"user:{table_path.name}", rows, [table_path], None, "analyst's own table")
 
@@ -342,10 +345,9 @@ def _release(source_id: str) -> str:
 
 
 def _syke_hinku_sources(division_year: int, flag_frames: list[pd.DataFrame],
-                        store) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[Path], int | None, str]]:
+                        keys: MunicipalityKeys | None) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[Path], int | None, str]]:
     """Rows and Syke population of every Hinku source (recorded copies: Syke has no bulk download of these)."""
     from rvanalytics.hinku import check_same_release, country_rows, table_rows, with_release
-    from rvanalytics.key import name_index
     from rvanalytics.readers import read_hinku_sectors, read_hinku_totals
     from rvanalytics.readers.regions_summary import region_names
     from rvanalytics.readers.syke_tables import (
@@ -377,9 +379,9 @@ def _syke_hinku_sources(division_year: int, flag_frames: list[pd.DataFrame],
     path = source_path(src, "finland_cities_emissions.xlsx", offline=True)
     table = read_syke_stacked_workbook(path)
     division = SOURCE_DIVISIONS[src]
-    names = name_index(division, store=store)
-    regions_by_name = region_names(division, store=store)
-    _check_regions(table, names, regions_by_name, division, store)
+    names = keys_or_default(keys).name_index(division)
+    regions_by_name = region_names(division, keys)
+    _check_regions(table, names, regions_by_name, division, keys)
     rows, population = table_rows(table, lambda n: _codes(n, names, table, f"the {division} municipality key"),
                                   "municipality", src, _release(src))
     flag_frames.append(_table_flags(table, src))
@@ -434,11 +436,10 @@ def _codes(names: pd.Series, index: dict[str, str], table, what: str, *, path: P
     return codes
 
 
-def _check_regions(table, names: dict[str, str], regions_by_name: dict[str, str], division: int, store) -> None:
+def _check_regions(table, names: dict[str, str], regions_by_name: dict[str, str], division: int,
+                   keys: MunicipalityKeys | None) -> None:
     """The file's Region column must be the region of each municipality in the key of its division year."""
-    from rvanalytics.key import load_key
-
-    key = load_key(division, store=store).set_index("code")["region_code"]
+    key = keys_or_default(keys).key(division).set_index("code")["region_code"]
     blocks = table.values.drop_duplicates("area")
     codes = _codes(blocks["area"], names, table, f"the {division} municipality key")
     given = blocks["region"].astype(str).str.strip().str.casefold().map(regions_by_name)
@@ -457,10 +458,11 @@ def _table_flags(table, source_id: str) -> pd.DataFrame:
                         columns=FLAG_COLUMNS)
 
 
-def _harmonise_population(population: pd.DataFrame, from_year: int, to_year: int, store) -> pd.DataFrame:
+def _harmonise_population(population: pd.DataFrame, from_year: int, to_year: int,
+                          keys: MunicipalityKeys | None) -> pd.DataFrame:
     rows = population.rename(columns={"population": "value"}).assign(indicator="population", unit="persons",
                                                                      source="", status="")
-    moved, _ = _harmonise_rows(rows, from_year, to_year, store=store)
+    moved, _ = _harmonise_rows(rows, from_year, to_year, keys=keys)
     return moved.rename(columns={"value": "population"})[["level", "code", "year", "population"]]
 
 
@@ -491,7 +493,8 @@ def _check_units(panel: pd.DataFrame) -> None:
 
 
 def _statfin_population(population: pd.DataFrame, division_year: int, offline: bool | None,
-                        flag_frames: list[pd.DataFrame], sources: list[dict[str, Any]], store) -> pd.DataFrame:
+                        flag_frames: list[pd.DataFrame], sources: list[dict[str, Any]],
+                        keys: MunicipalityKeys | None) -> pd.DataFrame:
     """Population from StatFin 11re for the years/areas Sotkanet does not cover; overlaps are cross-checked."""
     from rvanalytics.download import is_offline
     from rvanalytics.pxweb import PxWebClient, jsonstat_to_panel, parse_metadata, read_jsonstat_file
@@ -528,7 +531,7 @@ def _statfin_population(population: pd.DataFrame, division_year: int, offline: b
     if meta_division > division_year:
         rows = rows[~muni]
     elif meta_division < division_year:
-        rows, _ = _harmonise_rows(rows, meta_division, division_year, store=store)
+        rows, _ = _harmonise_rows(rows, meta_division, division_year, keys=keys)
     known = population[["level", "code", "year", "value"]].rename(columns={"value": "_other"})
     checked = rows.reset_index(drop=True).merge(known, on=["level", "code", "year"], how="left", indicator=True)
     overlap = (checked["_merge"] == "both").to_numpy()

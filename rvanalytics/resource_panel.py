@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import Flags
 
 __all__ = [
@@ -233,13 +234,12 @@ def hinku_theme_shares(panel: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ buildings
 
 def buildings_indicators(fuel: pd.DataFrame, periods: pd.DataFrame, population: pd.DataFrame, *,
-                         from_year: int, to_year: int, store=None, source: str = BUILDINGS_SOURCE,
+                         from_year: int, to_year: int, keys: MunicipalityKeys | None = None, source: str = BUILDINGS_SOURCE,
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Heating-fuel shares, floor area and floor area per resident from the read 116h/116g/11re tables.
 
     Returns ``(rows, mergers)``: panel rows for municipalities (on ``to_year``), regions and the country.
     """
-    from rvanalytics.key import load_key
     from rvanalytics.mergers import harmonise
 
     muni = fuel[fuel["level"] == "municipality"]
@@ -259,9 +259,9 @@ def buildings_indicators(fuel: pd.DataFrame, periods: pd.DataFrame, population: 
     pop = population[(population["level"] == "municipality") & (population["year"] == stat_year)]
     base["population"] = base["code"].map(pop.set_index("code")["population"])
     values = [c for c in base.columns if c not in {"code", "year"}]
-    harmonised = harmonise(base, from_year, to_year, value_columns=values, group_columns=["year"], store=store)
+    harmonised = harmonise(base, from_year, to_year, value_columns=values, group_columns=["year"], keys=keys)
     table = harmonised.table.assign(level="municipality")
-    full = aggregate_levels(table, load_key(to_year, store=store), values)
+    full = aggregate_levels(table, keys_or_default(keys).key(to_year), values)
     rows = [_value_rows(full, "floor_area_m2", "floor_total", unit="m2", source=source)]
     for slug in FUEL_GROUPS:
         rows.append(ratio_rows(full, f"heating_fuel_share_{slug}_pct", f"floor_{slug}", "floor_total", scale=100,
@@ -306,7 +306,7 @@ def _check_buildings(fuel: pd.DataFrame, periods: pd.DataFrame, fuel_path: Path,
                                 "download the table with every municipality", column="Alue")
 
 
-def load_buildings(division_year: int, *, offline: bool | None = None, store=None) -> SourceRows:
+def load_buildings(division_year: int, *, offline: bool | None = None, keys: MunicipalityKeys | None = None) -> SourceRows:
     """Read 116h, 116g and 11re (2019, 2020 division) and derive the buildings indicators on ``division_year``."""
     from rvanalytics.panel import source_path
     from rvanalytics.readers.buildings import (
@@ -320,12 +320,12 @@ def load_buildings(division_year: int, *, offline: bool | None = None, store=Non
     fuel_path = source_path(src, "006_116h_2019.csv", offline=offline)
     periods_path = source_path(src, "006_116g_2019.csv", offline=offline)
     pop_path = source_path(src, "005_11re_2019.csv", offline=offline)
-    fuel = read_floor_area_by_fuel(fuel_path, year=from_year, store=store)
-    periods = read_floor_area_by_completion_year(periods_path, year=from_year, store=store)
-    population = read_population_by_sex(pop_path, year=from_year, store=store)
+    fuel = read_floor_area_by_fuel(fuel_path, year=from_year, keys=keys)
+    periods = read_floor_area_by_completion_year(periods_path, year=from_year, keys=keys)
+    population = read_population_by_sex(pop_path, year=from_year, keys=keys)
     _check_buildings(fuel, periods, fuel_path, periods_path)
     rows, mergers = _onto(division_year, from_year, src, [fuel_path], lambda to: buildings_indicators(
-        fuel, periods, population, from_year=from_year, to_year=to, store=store))
+        fuel, periods, population, from_year=from_year, to_year=to, keys=keys))
     files = [fuel_path, periods_path, pop_path]
     return _result(src, rows, mergers, files, from_year, division_year, Flags(),
                    "floor area 31.12.2019 by main heating fuel (116h) and completion year (116g); per resident "
@@ -334,7 +334,7 @@ def load_buildings(division_year: int, *, offline: bool | None = None, store=Non
 
 # ------------------------------------------------------------------ district heat
 
-def district_heat_indicators(table: pd.DataFrame, *, from_year: int, to_year: int, store=None,
+def district_heat_indicators(table: pd.DataFrame, *, from_year: int, to_year: int, keys: MunicipalityKeys | None = None,
                              source: str = DISTRICT_HEAT_SOURCE) -> tuple[pd.DataFrame, pd.DataFrame]:
     """District-heat energy, emissions and emission factor (all plants, and plants outside the EU ETS).
 
@@ -342,7 +342,6 @@ def district_heat_indicators(table: pd.DataFrame, *, from_year: int, to_year: in
     has rows for only one trade class has none of the other (the aggregation writes only the
     classes that occur), so the other class counts as zero there.
     """
-    from rvanalytics.key import load_key
     from rvanalytics.mergers import harmonise
 
     wide = table.pivot_table(index=["code", "year"], columns="trade", values=["energy_gwh", "emission_kt"],
@@ -356,12 +355,12 @@ def district_heat_indicators(table: pd.DataFrame, *, from_year: int, to_year: in
     wide["emission_all"] = wide["emission_kt_ets"] + wide["emission_kt_non_ets"]
     values = ["energy_all", "energy_gwh_non_ets", "emission_all", "emission_kt_non_ets"]
     harmonised = harmonise(wide[["code", "year", *values]], from_year, to_year, value_columns=values,
-                           group_columns=["year"], store=store)
+                           group_columns=["year"], keys=keys)
     moved = harmonised.table
     # A municipality absent from the file (no district heating) makes its merged whole incomplete;
     # harmonise leaves that NaN rather than guessing.
     full = aggregate_levels(moved.assign(level="municipality").dropna(subset=values, how="all"),
-                            load_key(to_year, store=store), values)
+                            keys_or_default(keys).key(to_year), values)
     rows = [
         _value_rows(full, "district_heat_energy_gwh", "energy_all", unit="GWh", source=source),
         _value_rows(full, "district_heat_energy_non_ets_gwh", "energy_gwh_non_ets", unit="GWh", source=source),
@@ -375,9 +374,8 @@ def district_heat_indicators(table: pd.DataFrame, *, from_year: int, to_year: in
     return pd.concat(rows, ignore_index=True), harmonised.mergers
 
 
-def load_district_heat(division_year: int, *, offline: bool | None = None, store=None) -> SourceRows:
+def load_district_heat(division_year: int, *, offline: bool | None = None, keys: MunicipalityKeys | None = None) -> SourceRows:
     """Read the ALas 1.1 district-heat aggregation (2020 division) and derive its indicators on ``division_year``."""
-    from rvanalytics.key import load_key
     from rvanalytics.panel import source_path
     from rvanalytics.readers.district_heat import read_district_heat_csv
 
@@ -385,14 +383,14 @@ def load_district_heat(division_year: int, *, offline: bool | None = None, store
     from_year = SOURCE_DIVISIONS[src]
     path = source_path(src, offline=offline)
     flags = Flags()
-    table = read_district_heat_csv(path, year=from_year, store=store, flags=flags)
-    absent = load_key(from_year, store=store).query("code not in @table.code")
+    table = read_district_heat_csv(path, year=from_year, keys=keys, flags=flags)
+    absent = keys_or_default(keys).key(from_year).query("code not in @table.code")
     if not absent.empty:
         flags.add(path, None, f"{len(absent)} municipalities of {from_year} are not in the file (no district heating): "
                               + ", ".join(absent["name_fi"]) + "; they have no rows, and region sums are over the "
                               "municipalities present", column="municipality")
     rows, mergers = _onto(division_year, from_year, src, [path], lambda to: district_heat_indicators(
-        table, from_year=from_year, to_year=to, store=store))
+        table, from_year=from_year, to_year=to, keys=keys))
     return _result(src, rows, mergers, [path], from_year, division_year, flags,
                    "ALas 1.1 district heat 2005–2018, municipal rows only; factor = emissions / energy after "
                    "harmonising both")
@@ -400,12 +398,11 @@ def load_district_heat(division_year: int, *, offline: bool | None = None, store
 
 # ------------------------------------------------------------------ key figures
 
-def key_figure_indicators(values: pd.DataFrame, *, from_year: int, to_year: int, store=None,
+def key_figure_indicators(values: pd.DataFrame, *, from_year: int, to_year: int, keys: MunicipalityKeys | None = None,
                           source: str = KEY_FIGURES_SOURCE) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Urbanisation rate, share working in the home municipality, jobs per employed resident and the
     counts they rest on, from :func:`rvanalytics.readers.read_key_figures_csv` output (municipalities)."""
     from rvanalytics.indicators import get_indicator
-    from rvanalytics.key import load_key
     from rvanalytics.mergers import harmonise
 
     muni = values[values["level"] == "municipality"]
@@ -421,14 +418,14 @@ def key_figure_indicators(values: pd.DataFrame, *, from_year: int, to_year: int,
     # products additively together with the counts (one pass), then divide.
     products = {f"_x_{code}": wide[code] * wide[weight] for code, weight in weights.items()}
     base = wide[["code", *counts]].assign(**products)
-    moved = harmonise(base, from_year, to_year, value_columns=[*counts, *products], store=store)
+    moved = harmonise(base, from_year, to_year, value_columns=[*counts, *products], keys=keys)
     table = moved.table
     for code, weight in weights.items():
         table[code] = table.pop(f"_x_{code}") / table[weight]
     mergers = [moved.mergers]
     parts = []
     table = table.assign(level="municipality", year=0)
-    full = aggregate_levels(table, load_key(to_year, store=store), [*counts, *weights], weights=weights)
+    full = aggregate_levels(table, keys_or_default(keys).key(to_year), [*counts, *weights], weights=weights)
     for ind, (code, _) in KEY_FIGURES.items():
         unit = get_indicator(ind)["unit"]
         parts.append(_value_rows(full.assign(year=years[code]), ind, code, unit=unit, source=source))
@@ -442,7 +439,7 @@ def key_figure_indicators(values: pd.DataFrame, *, from_year: int, to_year: int,
     return rows, pd.concat(mergers, ignore_index=True)
 
 
-def load_key_figures(division_year: int, *, offline: bool | None = None, store=None) -> SourceRows:
+def load_key_figures(division_year: int, *, offline: bool | None = None, keys: MunicipalityKeys | None = None) -> SourceRows:
     """Read the key-figure values and metadata (2017 division) and derive the chosen key figures on ``division_year``."""
     from rvanalytics.panel import source_path
     from rvanalytics.readers.key_figures import read_key_figure_metadata, read_key_figures_csv
@@ -453,9 +450,9 @@ def load_key_figures(division_year: int, *, offline: bool | None = None, store=N
     meta = read_key_figure_metadata(meta_path)
     from_year = meta.division_year or SOURCE_DIVISIONS[src]
     flags = Flags()
-    values = read_key_figures_csv(path, meta, year=from_year, store=store, flags=flags)
+    values = read_key_figures_csv(path, meta, year=from_year, keys=keys, flags=flags)
     rows, mergers = _onto(division_year, from_year, src, [path], lambda to: key_figure_indicators(
-        values, from_year=from_year, to_year=to, store=store))
+        values, from_year=from_year, to_year=to, keys=keys))
     return _result(src, rows, mergers, [path, meta_path], from_year, division_year, flags,
                    "Kuntien avainluvut 2017 release (reference years 2015/2016); rates harmonised and aggregated as "
                    "weighted means (weights: population, employed residents, households)")
@@ -490,8 +487,8 @@ def _result(source: str, rows: pd.DataFrame, mergers: pd.DataFrame, files: list[
                       mergers=mergers)
 
 
-def load_resource_sources(division_year: int, *, offline: bool | None = None, store=None) -> list[SourceRows]:
+def load_resource_sources(division_year: int, *, offline: bool | None = None, keys: MunicipalityKeys | None = None) -> list[SourceRows]:
     """All three loaders, in the order the panel build adds them."""
-    return [load_buildings(division_year, offline=offline, store=store),
-            load_district_heat(division_year, offline=offline, store=store),
-            load_key_figures(division_year, offline=offline, store=store)]
+    return [load_buildings(division_year, offline=offline, keys=keys),
+            load_district_heat(division_year, offline=offline, keys=keys),
+            load_key_figures(division_year, offline=offline, keys=keys)]

@@ -30,6 +30,7 @@ import pandas as pd
 from rvanalytics.atomic import atomic_dir, atomic_write_text
 from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import StoreError
+from rvanalytics.key import MunicipalityKeys
 
 __all__ = [
     "BOUNDARY_PLAN",
@@ -146,16 +147,17 @@ def build_store(
         "problems": [],
     }
     # Everything is written into a temporary folder that replaces the store only when complete;
-    # the later steps read the key of that folder (``store=tmp``).
+    # the later steps use the keys of that folder (one MunicipalityKeys, each year read once).
     with atomic_dir(target) as tmp:
         steps = ["key", *[f"boundaries {y}" for y in BOUNDARY_PLAN], "panel"]
         bar = iter(_progress(steps, len(steps), "building store", progress))
         next(bar)
         _write_key_and_mergers(tmp, manifest, offline)
-        _write_boundaries(tmp, manifest, offline, bar)
+        keys = MunicipalityKeys(tmp)
+        _write_boundaries(tmp, manifest, offline, bar, keys)
         next(bar)
         _write_panel(tmp, manifest, panel_builder, division_year=division_year, offline=offline,
-                     extra_tables=tuple(extra_tables))
+                     extra_tables=tuple(extra_tables), keys=keys)
         for _ in bar:
             pass
         manifest["seconds"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
@@ -180,16 +182,16 @@ def _write_key_and_mergers(tmp: Path, manifest: dict[str, Any], offline: bool | 
     manifest["tables"]["mergers"] = {"path": "mergers.parquet", "rows": len(mergers)}
 
 
-def _write_boundaries(tmp: Path, manifest: dict[str, Any], offline: bool | None, bar) -> None:
+def _write_boundaries(tmp: Path, manifest: dict[str, Any], offline: bool | None, bar, keys: MunicipalityKeys) -> None:
     """Municipalities and regions of every year of :data:`BOUNDARY_PLAN` (read from a file or dissolved)."""
     municipalities: dict[int, gpd.GeoDataFrame] = {}
     used_files: dict[str, list[Path]] = {}
     for year, (how, what) in BOUNDARY_PLAN.items():
         next(bar)
-        gdf, info = _municipalities_of(year, how, what, municipalities, tmp, manifest, offline, used_files)
+        gdf, info = _municipalities_of(year, how, what, municipalities, keys, manifest, offline, used_files)
         municipalities[year] = gdf
         _write_layer(gdf, tmp, "municipalities", year)
-        regions, region_origin = _regions_of(year, gdf, tmp, offline, used_files)
+        regions, region_origin = _regions_of(year, gdf, keys, offline, used_files)
         _write_layer(regions, tmp, "regions", year)
         info.update(municipalities=len(gdf), regions=len(regions), regions_origin=region_origin,
                     land_area_known=bool(gdf["land_area_km2"].notna().all()))
@@ -198,7 +200,7 @@ def _write_boundaries(tmp: Path, manifest: dict[str, Any], offline: bool | None,
         manifest["sources"].append(_source_entry(source_id, files))
 
 
-def _municipalities_of(year: int, how: str, what: Any, earlier: dict[int, gpd.GeoDataFrame], tmp: Path,
+def _municipalities_of(year: int, how: str, what: Any, earlier: dict[int, gpd.GeoDataFrame], keys: MunicipalityKeys,
                        manifest: dict[str, Any], offline: bool | None,
                        used_files: dict[str, list[Path]]) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     """One year's municipalities: read from the source's file, or an earlier year dissolved with the mergers."""
@@ -207,28 +209,28 @@ def _municipalities_of(year: int, how: str, what: Any, earlier: dict[int, gpd.Ge
 
     if how == "file":
         file_path = fetch(what, year=year, offline=offline)
-        gdf, problems = read_boundaries(file_path, year=year, store=tmp)
+        gdf, problems = read_boundaries(file_path, year=year, keys=keys)
         used_files.setdefault(what, []).append(file_path)
         manifest["problems"] += [f"{file_path.name}: {p}" for p in problems]
         return gdf, {"origin": "file", "source": what, "file": file_path.name}
-    gdf, applied = dissolve_to_year(earlier[what], year, store=tmp)
+    gdf, applied = dissolve_to_year(earlier[what], year, keys=keys)
     steps = ", ".join(f"{r.from_name} → {r.to_name} ({r.effective})" for r in applied.itertuples()) or "none"
     return gdf, {"origin": "derived", "derived_from": what, "mergers_applied": len(applied),
                  "note": f"built by dissolving the {what} boundaries with the official mergers {what + 1}–{year}: "
                          + steps}
 
 
-def _regions_of(year: int, municipalities: gpd.GeoDataFrame, tmp: Path, offline: bool | None,
+def _regions_of(year: int, municipalities: gpd.GeoDataFrame, keys: MunicipalityKeys, offline: bool | None,
                 used_files: dict[str, list[Path]]) -> tuple[gpd.GeoDataFrame, str]:
     """One year's regions: the NLS file where there is one (areas from the municipalities), else dissolved."""
     from rvanalytics.boundaries import read_nls_regions, regions_from_municipalities
     from rvanalytics.download import fetch
 
     if year not in _REGION_FILES:
-        return regions_from_municipalities(municipalities, store=tmp), \
+        return regions_from_municipalities(municipalities, keys=keys), \
             "dissolved from the municipalities of the same year"
     reg_path = fetch(_REGION_FILES[year], year=year, offline=offline)
-    regions = read_nls_regions(reg_path, year=year, store=tmp)
+    regions = read_nls_regions(reg_path, year=year, keys=keys)
     used_files.setdefault(_REGION_FILES[year], []).append(reg_path)
     areas = municipalities.groupby("region_code")["land_area_km2"].sum(min_count=1)
     regions["land_area_km2"] = regions["region_code"].map(areas).astype("float64")
@@ -244,13 +246,15 @@ def _write_layer(gdf: gpd.GeoDataFrame, tmp: Path, layer: str, year: int) -> Non
 
 
 def _write_panel(tmp: Path, manifest: dict[str, Any], panel_builder: Callable[..., Any] | None, *,
-                 division_year: int, offline: bool | None, extra_tables: tuple[Path, ...]) -> None:
-    """The indicator panel and its flags (:func:`rvanalytics.panel.build_panel` unless another builder is given)."""
+                 division_year: int, offline: bool | None, extra_tables: tuple[Path, ...],
+                 keys: MunicipalityKeys) -> None:
+    """The indicator panel and its flags (:func:`rvanalytics.panel.build_panel` unless another builder is given;
+    a builder is called with ``division_year, offline, progress, extra_tables`` and ``keys``)."""
     builder = panel_builder
     if builder is None:
         from rvanalytics.panel import build_panel as builder
     result = builder(division_year=division_year, offline=offline, progress=False, extra_tables=extra_tables,
-                     store=tmp)
+                     keys=keys)
     result.panel.to_parquet(tmp / "panel.parquet", index=False)
     result.flags.to_parquet(tmp / "panel_flags.parquet", index=False)
     manifest["tables"]["panel"] = {"path": "panel.parquet", "rows": len(result.panel),

@@ -179,7 +179,7 @@ def cohort_store(tmp_path_factory: pytest.TempPathFactory, recorded_dir: Path) -
     """A store with real boundaries and key; the panel is the recorded Sotkanet population only."""
     from rvanalytics.store import build_store
 
-    def panel_builder(*, division_year, offline, progress, extra_tables, store):
+    def panel_builder(*, division_year, offline, progress, extra_tables, keys):
         raw = pd.read_csv(recorded_dir / "statfi-municipality-key-geofi" / "sotkadata_population_2000_2022.csv")
         panel = pd.DataFrame({
             "level": "municipality", "code": raw["municipality_code"].astype(int).astype(str).str.zfill(3),

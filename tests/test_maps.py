@@ -47,7 +47,7 @@ def maps_store(tmp_path_factory: pytest.TempPathFactory, recorded_dir: Path) -> 
     """A store with the real boundaries and key; the panel holds the recorded Sotkanet population only."""
     from rvanalytics.store import build_store
 
-    def panel_builder(*, division_year, offline, progress, extra_tables, store):
+    def panel_builder(*, division_year, offline, progress, extra_tables, keys):
         raw = pd.read_csv(recorded_dir.joinpath(*POP_FILE))
         panel = pd.DataFrame({
             "level": "municipality", "code": raw["municipality_code"].astype(int).astype(str).str.zfill(3),

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import parse_numbers, read_text
 from rvanalytics.readers.pxweb_csv import resolve_area_names
 
@@ -98,7 +99,8 @@ def _require(raw: pd.DataFrame, columns: list[str], path: Path, what: str) -> No
                             f"download {what} again with the default labels (Finnish)", row=3, column=missing[0])
 
 
-def _areas(raw: pd.DataFrame, column: str, year: int, path: Path, store) -> tuple[pd.Series, pd.Series]:
+def _areas(raw: pd.DataFrame, column: str, year: int, path: Path,
+           keys: MunicipalityKeys | None) -> tuple[pd.Series, pd.Series]:
     """(level, code) of the area names; whole country -> ("country", "SSS"); unknown names are an error."""
     names = raw[column].str.strip()
     country = names.str.casefold().isin(_COUNTRY)
@@ -107,9 +109,9 @@ def _areas(raw: pd.DataFrame, column: str, year: int, path: Path, store) -> tupl
         # resolve_area_names reports rows 2-based from its own index; give it file rows (header on line 3).
         muni = names[~country]
         try:
-            codes[~country] = resolve_area_names(muni, year, path, column=column, store=store).to_numpy()
+            codes[~country] = resolve_area_names(muni, year, path, column=column, keys=keys).to_numpy()
         except DataFileError as err:
-            unknown_pos = int(np.flatnonzero(~muni.str.casefold().isin(_name_set(year, store)).to_numpy())[0])
+            unknown_pos = int(np.flatnonzero(~muni.str.casefold().isin(_name_set(year, keys)).to_numpy())[0])
             raise DataFileError(path, err.problem, f"the file's areas must be municipalities of {year} (key "
                                 f"{year}); check that the table was saved on the {year} division or pass year=",
                                 row=int(muni.index[unknown_pos]) + 4, column=column) from None
@@ -117,10 +119,8 @@ def _areas(raw: pd.DataFrame, column: str, year: int, path: Path, store) -> tupl
     return levels, codes
 
 
-def _name_set(year: int, store) -> set[str]:
-    from rvanalytics.key import name_index
-
-    return set(name_index(year, store))
+def _name_set(year: int, keys: MunicipalityKeys | None) -> set[str]:
+    return set(keys_or_default(keys).name_index(year))
 
 
 def fast_numbers(values: pd.Series, path: str | Path, column: str, *, first_row: int = 2) -> tuple[pd.Series, pd.Series]:
@@ -178,7 +178,7 @@ def _tolerance(n_parts: int | np.ndarray) -> np.ndarray:
 
 
 def _category_table(path: Path, category_col: str, known, what: str, key: str, *, with_total: bool, year: int,
-                    store, table_name: str) -> tuple[pd.DataFrame, pd.Series]:
+                    keys: MunicipalityKeys | None, table_name: str) -> tuple[pd.DataFrame, pd.Series]:
     """The shared layout of 116h and 116g: area × one category (fuel, completion class) × building uses.
 
     Returns the wide table (``level, code, area, year, <key>`` as written, use columns) and the
@@ -194,7 +194,7 @@ def _category_table(path: Path, category_col: str, known, what: str, key: str, *
         pos = int(np.flatnonzero(unknown.to_numpy())[0])
         raise DataFileError(path, f"unknown {what} {categories.iloc[pos]!r}",
                             f"the reader knows {', '.join(known)}", row=pos + 4, column=category_col)
-    levels, codes = _areas(raw, area_col, year, path, store)
+    levels, codes = _areas(raw, area_col, year, path, keys)
     values = _numbers(raw, list(uses), path).rename(columns=uses)
     stat_year, _ = parse_numbers(raw[year_col], path, year_col, first_row=4)
     table = pd.concat([pd.DataFrame({"level": levels, "code": codes, "area": raw[area_col].str.strip(),
@@ -207,7 +207,7 @@ def _category_table(path: Path, category_col: str, known, what: str, key: str, *
     return table, categories
 
 
-def read_floor_area_by_fuel(path: str | Path, *, year: int = 2020, store=None) -> pd.DataFrame:
+def read_floor_area_by_fuel(path: str | Path, *, year: int = 2020, keys: MunicipalityKeys | None = None) -> pd.DataFrame:
     """Floor area by main heating fuel × building use (StatFin table 116h).
 
     Parameters
@@ -234,7 +234,7 @@ def read_floor_area_by_fuel(path: str | Path, *, year: int = 2020, store=None) -
     path = Path(path)
     fuel_col = "Rakennuksen lämmitysaine"
     table, fuels = _category_table(path, fuel_col, HEATING_FUELS, "heating fuel", "fuel", with_total=True,
-                                   year=year, store=store, table_name="table 116h")
+                                   year=year, keys=keys, table_name="table 116h")
     table["fuel"] = fuels.map(HEATING_FUELS).to_numpy()
     use_slugs = [u for u in BUILDING_USES.values() if u != "total"]
     off = (table[use_slugs].sum(axis=1) - table["total"]).abs().to_numpy()
@@ -277,7 +277,7 @@ def _check_fuel_breakdown(table: pd.DataFrame, path: Path, fuel_col: str) -> Non
                             row=int(row.index[0]) + 4, column=f"{_FLOOR_AREA} {label}")
 
 
-def read_floor_area_by_completion_year(path: str | Path, *, year: int = 2020, store=None) -> pd.DataFrame:
+def read_floor_area_by_completion_year(path: str | Path, *, year: int = 2020, keys: MunicipalityKeys | None = None) -> pd.DataFrame:
     """Floor area by completion-year class × building use (StatFin table 116g).
 
     Returns
@@ -290,7 +290,7 @@ def read_floor_area_by_completion_year(path: str | Path, *, year: int = 2020, st
     path = Path(path)
     period_col = "Valmistumisvuosi"
     table, _ = _category_table(path, period_col, COMPLETION_PERIODS, "completion-year class", "period",
-                               with_total=False, year=year, store=store, table_name="table 116g")
+                               with_total=False, year=year, keys=keys, table_name="table 116g")
     table["total"] = table[[u for u in BUILDING_USES.values() if u in table.columns and u != "total"]].sum(axis=1)
     counts = table.groupby(["level", "code"], sort=False)["period"].nunique()
     short = counts[counts < len(COMPLETION_PERIODS)]
@@ -303,7 +303,7 @@ def read_floor_area_by_completion_year(path: str | Path, *, year: int = 2020, st
     return table.reset_index(drop=True)
 
 
-def read_population_by_sex(path: str | Path, *, year: int = 2020, store=None) -> pd.DataFrame:
+def read_population_by_sex(path: str | Path, *, year: int = 2020, keys: MunicipalityKeys | None = None) -> pd.DataFrame:
     """Population 31.12. by year from an 11re "CSV with heading" download with men and women as rows.
 
     Returns
@@ -327,7 +327,7 @@ def read_population_by_sex(path: str | Path, *, year: int = 2020, store=None) ->
         pos = int(np.flatnonzero(~sexes.isin(known).to_numpy())[0])
         raise DataFileError(path, f"sex {sexes.iloc[pos]!r}; expected 'Miehet' or 'Naiset'",
                             "download the table with men and women as separate rows", row=pos + 4, column=sex_col)
-    levels, codes = _areas(raw, area_col, year, path, store)
+    levels, codes = _areas(raw, area_col, year, path, keys)
     frames = []
     for col, stat_year in year_cols.items():
         value, status = fast_numbers(raw[col], path, col, first_row=4)

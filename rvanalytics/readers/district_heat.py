@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys
 from rvanalytics.readers._common import Flags, read_text, require_columns
 from rvanalytics.readers.buildings import fast_numbers
 from rvanalytics.readers.pxweb_csv import resolve_area_names
@@ -29,7 +30,7 @@ DISTRICT_HEAT_COLUMNS = ["year", "emission", "energy_use", "emission_factor", "f
 _TRADE = {"On": "ets", "Ei": "non_ets"}
 
 
-def read_district_heat_csv(path: str | Path, *, year: int = 2020, store=None, flags: Flags | None = None,
+def read_district_heat_csv(path: str | Path, *, year: int = 2020, keys: MunicipalityKeys | None = None, flags: Flags | None = None,
                            ) -> pd.DataFrame:
     """Municipal district-heat rows of the ALas 1.1 aggregation.
 
@@ -81,7 +82,7 @@ def read_district_heat_csv(path: str | Path, *, year: int = 2020, store=None, fl
                             "keep the ALas labels On/Ei", row=int(line[pos]), column="emission_trade")
     try:
         codes = resolve_area_names(muni_name[use].reset_index(drop=True), year, path, column="municipality",
-                                   store=store)
+                                   keys=keys)
     except DataFileError as err:  # give the file line, not the position among the district-heat rows
         raise DataFileError(path, err.problem, f"names must be municipalities of {year} (Statistics Finland key "
                             f"{year}); fix the spelling or pass the file's division year (year=)",

@@ -20,13 +20,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import parse_numbers, read_text
 
 __all__ = ["AreaColumn", "find_area_column", "indicator_summary", "read_any_table", "sniff_table"]
@@ -59,21 +59,22 @@ class AreaColumn:
                 f"chosen by content, not by name)")
 
 
-@lru_cache(maxsize=4)
-def _known(store_key: str | None) -> tuple[frozenset[str], dict[str, str], dict[str, str], frozenset[str]]:
-    """Municipality codes of any key year, municipality names -> code, region names -> code, region codes."""
-    from rvanalytics.key import key_years, load_key, name_index
+def _known(keys: MunicipalityKeys | None) -> tuple[frozenset[str], dict[str, str], dict[str, str], frozenset[str]]:
+    """Municipality codes of any key year, municipality names -> code, region names -> code, region codes
+    (built once per keys object)."""
+    return keys_or_default(keys).memo("readers.generic.known", _build_known)
 
-    store = store_key
-    years = key_years(store)
+
+def _build_known(keys: MunicipalityKeys) -> tuple[frozenset[str], dict[str, str], dict[str, str], frozenset[str]]:
+    years = keys.years()
     codes: set[str] = set()
     names: dict[str, str] = {}
     regions: dict[str, str] = {}
     region_codes: set[str] = set()
     for year in sorted(years, reverse=True):  # the newest names win
-        key = load_key(year, store=store)
+        key = keys.key(year)
         codes |= set(key["code"])
-        for name, code in name_index(year, store).items():
+        for name, code in keys.name_index(year).items():
             names.setdefault(name, code)
         for col in ("region_name_fi", "region_name_sv", "region_name_en"):
             if col in key.columns:
@@ -141,7 +142,8 @@ def _score(series: pd.Series, known: tuple, name: str) -> AreaColumn | None:
                       tuple(code for _, code, _ in read), tuple(level for level, _, _ in read))
 
 
-def find_area_column(frame: pd.DataFrame, *, store=None, exclude: tuple[str, ...] = ()) -> AreaColumn | None:
+def find_area_column(frame: pd.DataFrame, *, keys: MunicipalityKeys | None = None,
+                     exclude: tuple[str, ...] = ()) -> AreaColumn | None:
     """The column whose cells are municipality or region codes or names, whatever its name; None if none is.
 
     Every column is scored by content (share of cells that are areas of some key year,
@@ -154,7 +156,7 @@ def find_area_column(frame: pd.DataFrame, *, store=None, exclude: tuple[str, ...
     >>> find_area_column(frame).describe()
     "'KUNTA': municipality integer codes (2 of 2 cells; chosen by content, not by name)"
     """
-    known = _known(str(store) if store is not None else None)
+    known = _known(keys)
     best: tuple[tuple[float, int, int], AreaColumn] | None = None
     for pos, col in enumerate(frame.columns):
         if col in exclude:
@@ -239,7 +241,7 @@ def _numeric(frame: pd.DataFrame, path: Path, first_row: int) -> tuple[dict[str,
     return values, labels
 
 
-def read_any_table(path: str | Path, *, store=None) -> tuple[pd.DataFrame, dict[str, object]]:
+def read_any_table(path: str | Path, *, keys: MunicipalityKeys | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Long rows ``level, code, year, indicator, value, status`` from a table of any layout.
 
     Returns the rows and notes: which column holds the areas and how it was read
@@ -261,7 +263,7 @@ def read_any_table(path: str | Path, *, store=None) -> tuple[pd.DataFrame, dict[
     frame, notes = sniff_table(path)
     first_row = int(notes["header_line"]) + 1
     year_columns = [c for c in frame.columns if _YEAR.match(c.split()[0] if c.split() else c)]
-    area = find_area_column(frame.drop(columns=year_columns), store=store)
+    area = find_area_column(frame.drop(columns=year_columns), keys=keys)
     id_columns = [c for c in frame.columns if c not in year_columns]
     if area is not None:
         notes["area_column"] = area.describe()
@@ -274,7 +276,7 @@ def read_any_table(path: str | Path, *, store=None) -> tuple[pd.DataFrame, dict[
         notes["national"] = "no area column: a national table (all rows are for Finland as a whole)"
     rest = frame[[c for c in id_columns if area is None or c != area.column]]
     if area is not None:  # e.g. a name column beside the code column: the same areas, not a category
-        known = _known(str(store) if store is not None else None)
+        known = _known(keys)
         same = [c for c in rest.columns if _score(rest[c], known, c) is not None]
         if same:
             notes["area_name_columns"] = same

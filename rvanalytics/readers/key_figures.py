@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import Flags, pad_codes, read_text
 from rvanalytics.readers.buildings import fast_numbers
 
@@ -81,7 +82,8 @@ def read_key_figure_metadata(path: str | Path) -> KeyFigureMeta:
 
 
 def read_key_figures_csv(path: str | Path, meta: KeyFigureMeta, *, level: str = "municipality",
-                         year: int | None = None, store=None, flags: Flags | None = None) -> pd.DataFrame:
+                         year: int | None = None, keys: MunicipalityKeys | None = None,
+                         flags: Flags | None = None) -> pd.DataFrame:
     """Key-figure values as a long table.
 
     Parameters
@@ -110,8 +112,6 @@ def read_key_figures_csv(path: str | Path, meta: KeyFigureMeta, *, level: str = 
         A value column whose code is not in the metadata, a code not in the key of the division
         year, a duplicated code, or a cell that is not a number.
     """
-    from rvanalytics.key import load_key, name_index
-
     path = Path(path)
     division = year or meta.division_year
     if division is None:
@@ -138,7 +138,7 @@ def read_key_figures_csv(path: str | Path, meta: KeyFigureMeta, *, level: str = 
     if not value_cols:
         raise DataFileError(path, "no key-figure columns (M…)", "keep the value columns named by their codes", row=1)
     codes = pad_codes(raw[code_col], path, code_col, width=3 if level == "municipality" else 2)
-    key = load_key(division, store=store)
+    key = keys_or_default(keys).key(division)
     valid = set(key["code"]) if level == "municipality" else set(key["region_code"])
     bad = ~codes.isin(valid)
     if bad.any():
@@ -153,7 +153,7 @@ def read_key_figures_csv(path: str | Path, meta: KeyFigureMeta, *, level: str = 
                             column=code_col)
     names = raw["nimi_in_dump"].str.strip() if "nimi_in_dump" in raw.columns else pd.Series("", index=raw.index)
     if level == "municipality" and "nimi_in_dump" in raw.columns:
-        index = name_index(division, store)
+        index = keys_or_default(keys).name_index(division)
         resolved = names.str.casefold().str.removesuffix(" kunta").map(index)
         differs = resolved.notna() & (resolved != codes)
         if differs.any():

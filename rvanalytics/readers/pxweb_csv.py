@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import parse_numbers, read_text
 
 __all__ = ["read_pxweb_csv", "resolve_area_names"]
@@ -25,11 +26,10 @@ _CODE_NAME = re.compile(r"^\s*(?:KU)?(\d{3})\s+(.+?)\s*$")
 _TOTAL_NAMES = {"koko maa", "hela landet", "whole country", "sss"}
 
 
-def resolve_area_names(names: pd.Series, year: int, path: str | Path, *, column: str, store=None) -> pd.Series:
+def resolve_area_names(names: pd.Series, year: int, path: str | Path, *, column: str,
+                       keys: MunicipalityKeys | None = None) -> pd.Series:
     """Municipality codes for names of ``year``'s key; :class:`DataFileError` listing all unmatched names."""
-    from rvanalytics.key import name_index
-
-    index = name_index(year, store)
+    index = keys_or_default(keys).name_index(year)
     cleaned = names.astype("string").str.strip()
     codes = cleaned.str.casefold().map(index)
     if codes.isna().any():
@@ -41,7 +41,8 @@ def resolve_area_names(names: pd.Series, year: int, path: str | Path, *, column:
     return codes.astype("str")
 
 
-def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, value_columns: list[str] | None = None,
+def read_pxweb_csv(path: str | Path, *, year: int | None = None, keys: MunicipalityKeys | None = None,
+                   value_columns: list[str] | None = None,
                    ) -> pd.DataFrame:
     """Read a PxWeb web-interface CSV into a long table.
 
@@ -75,7 +76,7 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
     area_col = raw.columns[0]
     from rvanalytics.readers.generic import find_area_column
 
-    found = find_area_column(raw, store=store)
+    found = find_area_column(raw, keys=keys)
     if found is not None and found.column != area_col:  # years or categories before the area column
         area_col = found.column
     areas = raw[area_col].str.strip()
@@ -102,10 +103,8 @@ def read_pxweb_csv(path: str | Path, *, year: int | None = None, store=None, val
         levels[hit.to_numpy()] = [lv for lv, h in zip(found.levels, hit) if h]
     need_names = codes.isna()
     if need_names.any():
-        from rvanalytics.key import key_years
-
-        use_year = year if year is not None else max(key_years(store))
-        codes[need_names] = resolve_area_names(areas[need_names], use_year, path, column=area_col, store=store)
+        use_year = year if year is not None else max(keys_or_default(keys).years())
+        codes[need_names] = resolve_area_names(areas[need_names], use_year, path, column=area_col, keys=keys)
     label_cols = []
     candidates = value_columns or []
     if not value_columns:

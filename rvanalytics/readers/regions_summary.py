@@ -10,15 +10,14 @@ import pandas as pd
 
 from rvanalytics.division import DEFAULT_DIVISION_YEAR
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import parse_numbers, read_text, require_columns
 
 __all__ = ["read_regions_summary", "region_names", "regions_summary_indicators"]
 
 
-def region_names(year: int, store=None) -> dict[str, str]:
-    from rvanalytics.key import load_key
-
-    key = load_key(year, store=store)
+def region_names(year: int, keys: MunicipalityKeys | None = None) -> dict[str, str]:
+    key = keys_or_default(keys).key(year)
     names: dict[str, str] = {}
     for lang in ("en", "fi", "sv"):
         col = f"region_name_{lang}"
@@ -29,7 +28,8 @@ def region_names(year: int, store=None) -> dict[str, str]:
     return names
 
 
-def read_regions_summary(path: str | Path, *, year: int = DEFAULT_DIVISION_YEAR, store=None) -> pd.DataFrame:
+def read_regions_summary(path: str | Path, *, year: int = DEFAULT_DIVISION_YEAR,
+                         keys: MunicipalityKeys | None = None) -> pd.DataFrame:
     """Read ``maakunta_ghg_summary`` (``region, year, total_ktco2e, per_capita_tco2e, population``).
 
     Region names (English, Finnish or Swedish) are resolved to codes with the key of ``year``;
@@ -43,7 +43,7 @@ def read_regions_summary(path: str | Path, *, year: int = DEFAULT_DIVISION_YEAR,
                     "Syke ALas region summary")
     if raw.empty:
         raise DataFileError(path, "the file has a header but no rows", "download the file again")
-    names = region_names(year, store)
+    names = region_names(year, keys)
     cleaned = raw["region"].str.replace(r"<[^>]+>", "", regex=True).str.strip()
     codes = cleaned.str.casefold().map(names)
     if codes.isna().any():

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rvanalytics.exceptions import DataFileError
+from rvanalytics.key import MunicipalityKeys, keys_or_default
 from rvanalytics.readers._common import Flags, check_file, pad_codes, parse_numbers, read_text, row_list
 
 __all__ = ["OPTIONAL_COLUMNS", "TIDY_COLUMNS", "read_user_table"]
@@ -52,7 +53,7 @@ def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
     return raw, "auto" if sep == ";" else "."
 
 
-def read_user_table(path: str | Path, *, division_year: int | None = None, store=None,
+def read_user_table(path: str | Path, *, division_year: int | None = None, keys: MunicipalityKeys | None = None,
                     flags: Flags | None = None) -> pd.DataFrame:
     """Read and validate an analyst's tidy indicator table.
 
@@ -79,7 +80,6 @@ def read_user_table(path: str | Path, *, division_year: int | None = None, store
     [{'code': '091', 'value': nan, 'status': '..'}]
     """
     from rvanalytics.indicators import indicator_catalogue
-    from rvanalytics.key import key_years, load_key
 
     path = Path(path)
     flags = flags if flags is not None else Flags()
@@ -128,10 +128,11 @@ def read_user_table(path: str | Path, *, division_year: int | None = None, store
                                 f"{catalogue.loc[ind, 'unit']!r}", "convert the values, or use a new indicator id",
                                 row=pos + 2, column="unit")
     if division_year is not None:
-        known = set(load_key(division_year, store=store)["code"])
+        known = set(keys_or_default(keys).key(division_year)["code"])
         where = f"the {division_year} division"
     else:
-        known = set().union(*(set(load_key(y, store=store)["code"]) for y in key_years(store)))
+        all_keys = keys_or_default(keys)
+        known = set().union(*(set(all_keys.key(y)["code"]) for y in all_keys.years()))
         where = "any municipal division 2013–2026"
     unknown = ~codes.isin(known)
     if unknown.any():
