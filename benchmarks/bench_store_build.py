@@ -39,10 +39,16 @@ def base_tree(rev: str, into: Path) -> Path:
 
 
 def build_seconds(pythonpath: Path, scratch: Path, n: int) -> float:
-    env = {**os.environ, "PYTHONPATH": str(pythonpath), "RVANALYTICS_OFFLINE": "1"}
-    out = subprocess.run([sys.executable, "-c", BUILD, str(scratch / f"store-{n}")], check=True, env=env,
-                         capture_output=True, text=True, cwd=scratch).stdout
-    return float(out.strip().splitlines()[-1])
+    from rvanalytics.paths import recorded_dir
+
+    # The base tree lives outside the repository: point it at the same recorded data.
+    env = {**os.environ, "PYTHONPATH": str(pythonpath), "RVANALYTICS_OFFLINE": "1",
+           "RVANALYTICS_RECORDED_DIR": str(recorded_dir())}
+    run = subprocess.run([sys.executable, "-c", BUILD, str(scratch / f"store-{n}")], env=env, check=False,
+                         capture_output=True, text=True, cwd=scratch)
+    if run.returncode:
+        sys.exit(f"build failed ({pythonpath}):\n{run.stderr[-3000:]}")
+    return float(run.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
