@@ -184,3 +184,29 @@ def test_output_notebook_is_written_when_the_run_ends_not_per_cell(
     executed = sum(c.cell_type == "code" for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells)
     assert executed >= 3
     assert len(writes) <= 2 and writes[0] == executed  # only complete notebooks were written
+
+
+def test_a_stopped_kernels_death_is_not_echoed_but_other_errors_are(capsys) -> None:
+    """After a stop request, nbclient's "Kernel died" and asyncio's never-retrieved
+    DeadKernelError must not print tracebacks over the batch's summary line."""
+    import logging
+
+    from nbclient.exceptions import DeadKernelError
+
+    execute._quiet_kernel_death_echoes()
+    execute._quiet_kernel_death_echoes()  # once is enough; twice adds nothing
+    assert sum(isinstance(f, execute._KernelDeathEchoes) for f in logging.getLogger("asyncio").filters) == 1
+    handler = logging.StreamHandler()  # what logging's last resort would print
+    for name in ("asyncio", "traitlets"):
+        logging.getLogger(name).addHandler(handler)
+    try:
+        err = DeadKernelError("Kernel died")
+        logging.getLogger("asyncio").error("Task exception was never retrieved", exc_info=(type(err), err, None))
+        logging.getLogger("traitlets").error("Kernel died while waiting for execute reply.")
+        logging.getLogger("asyncio").error("something else went wrong")
+    finally:
+        for name in ("asyncio", "traitlets"):
+            logging.getLogger(name).removeHandler(handler)
+    printed = capsys.readouterr().err
+    assert "Kernel died" not in printed and "never retrieved" not in printed
+    assert "something else went wrong" in printed

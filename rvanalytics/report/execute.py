@@ -319,9 +319,33 @@ def _execute_once(
         if kernel is not None:
             kernel.stop()  # the notebook is saved; nothing of the kernel is needed any more
         if stopped:
+            _quiet_kernel_death_echoes()
             for km in registry:
                 km.kill_now()
                 km.cleanup_ipc_dir()
+
+
+class _KernelDeathEchoes:
+    """Logging filter: drops what a kernel we killed on a stop request echoes back, nbclient's
+    "Kernel died while waiting for execute reply" and asyncio's "Task exception was never
+    retrieved" for its DeadKernelError; they must not print tracebacks over the batch's
+    one-line summary. Everything else passes."""
+
+    def filter(self, record: Any) -> bool:
+        from nbclient.exceptions import DeadKernelError
+
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, DeadKernelError) or "Kernel died" in record.getMessage())
+
+
+def _quiet_kernel_death_echoes() -> None:
+    """Install :class:`_KernelDeathEchoes` on the loggers nbclient and asyncio use (once)."""
+    import logging
+
+    for name in ("asyncio", "traitlets"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _KernelDeathEchoes) for f in logger.filters):
+            logger.addFilter(_KernelDeathEchoes())
 
 
 class _WatchdogTimeout(Exception):

@@ -47,8 +47,8 @@ def render_png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent (the kernel) dies."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent (the kernel, pid ``parent``) dies."""
     import ctypes
     import signal
 
@@ -57,6 +57,8 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+    if os.getppid() != parent:  # the parent died before the request above: nobody would signal
+        os._exit(1)
 
 
 class FigureWorker:
@@ -80,16 +82,17 @@ class FigureWorker:
         """Fork the child (it draws the jobs in order and exits)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ERROR_FILE).unlink(missing_ok=True)
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
-            self._child()
+            self._child(parent)
         self.pid = pid
         return self
 
-    def _child(self) -> None:
+    def _child(self, parent: int) -> None:
         code = 1
         try:
-            _die_with_parent()
+            _die_with_parent(parent)
             # the kernel's streams belong to its threads, which a fork does not copy
             sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
             warnings.simplefilter("ignore")
