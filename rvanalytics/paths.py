@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pooch
+import platformdirs
 
 __all__ = ["data_dir", "store_dir", "recorded_dir", "cities_dir", "repo_root", "reports_dir"]
 
@@ -31,7 +31,7 @@ def repo_root() -> Path:
 def data_dir() -> Path:
     """Download cache; moved with the ``RVANALYTICS_DATA_DIR`` environment variable."""
     env = os.environ.get("RVANALYTICS_DATA_DIR")
-    path = Path(env).expanduser() if env else Path(pooch.os_cache("rvanalytics"))
+    path = Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("rvanalytics"))
     return path
 
 
