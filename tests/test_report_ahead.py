@@ -92,3 +92,19 @@ def test_the_child_dies_with_its_kernel(tmp_path: Path) -> None:
         time.sleep(0.1)
     else:
         pytest.fail(f"the drawing child {child} outlived its killed parent")
+
+
+def test_children_nobody_asked_for_are_reaped_at_the_next_start(tmp_path: Path) -> None:
+    """A story loaded again (JupyterLab) before its figures were used leaves no zombie behind."""
+    from rvanalytics.report.story import ahead
+
+    first = FigureWorker(tmp_path / "a", {"fine": _figure}).start()
+    status = Path(f"/proc/{first.pid}/status")
+    deadline = time.monotonic() + 30
+    while "\nState:\tZ" not in status.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the child has exited (a zombie: nobody waited for it yet)
+    assert "\nState:\tZ" in status.read_text()
+    second = FigureWorker(tmp_path / "b", {"fine": _figure}).start()
+    assert first.status == 0 and first not in ahead._UNWAITED
+    assert not Path(f"/proc/{first.pid}").exists()  # reaped, not a zombie
+    assert second.png("fine") is not None and second not in ahead._UNWAITED

@@ -29,6 +29,10 @@ __all__ = ["FigureWorker", "can_fork"]
 
 ERROR_FILE = ".figures-ahead-error.txt"
 
+#: Workers whose child has not been waited for (a story loaded again in JupyterLab before
+#: its figures were asked for); :meth:`FigureWorker.start` reaps those that have finished.
+_UNWAITED: list[FigureWorker] = []
+
 
 def can_fork() -> bool:
     """True where figures can be drawn ahead (Linux)."""
@@ -80,6 +84,7 @@ class FigureWorker:
 
     def start(self) -> FigureWorker:
         """Fork the child (it draws the jobs in order and exits)."""
+        _reap_finished()
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ERROR_FILE).unlink(missing_ok=True)
         parent = os.getpid()
@@ -87,6 +92,7 @@ class FigureWorker:
         if pid == 0:  # the child: never returns
             self._child(parent)
         self.pid = pid
+        _UNWAITED.append(self)
         return self
 
     def _child(self, parent: int) -> None:
@@ -113,7 +119,7 @@ class FigureWorker:
         """Wait for the child (once); True if it drew every job."""
         if self.pid is not None and self.status is None:
             _, status = os.waitpid(self.pid, 0)
-            self.status = os.waitstatus_to_exitcode(status)
+            self._finished(status)
             if self.status != 0:
                 error = self.folder / ERROR_FILE
                 detail = error.read_text(encoding="utf-8") if error.is_file() else f"exit status {self.status}"
@@ -122,9 +128,26 @@ class FigureWorker:
                               RuntimeWarning, stacklevel=3)
         return self.status == 0
 
+    def _finished(self, status: int) -> None:
+        self.status = os.waitstatus_to_exitcode(status)
+        if self in _UNWAITED:
+            _UNWAITED.remove(self)
+
     def png(self, name: str) -> bytes | None:
         """The PNG bytes of job ``name`` once the child is done; None if it is not one of the
         jobs or the child failed."""
         if name not in self.jobs or not self.wait():
             return None
         return (self.folder / f"{name}.png").read_bytes()
+
+
+def _reap_finished() -> None:
+    """Wait for the children of earlier workers that have exited (no zombies pile up)."""
+    for worker in list(_UNWAITED):
+        try:
+            pid, status = os.waitpid(worker.pid, os.WNOHANG)
+        except ChildProcessError:  # already reaped elsewhere
+            _UNWAITED.remove(worker)
+            continue
+        if pid:
+            worker._finished(status)
