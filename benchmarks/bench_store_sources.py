@@ -1,9 +1,10 @@
-"""Store build now vs at an earlier commit (before the new sources), alternating in one run, as a ratio.
+"""Store build now vs at an earlier commit, alternating in one run, as a ratio.
 
 Run: .venv/bin/python benchmarks/bench_store_sources.py [--base 39c4563] [--repeat 3]
 
-The earlier commit is checked out into a temporary git worktree; each variant builds a fresh store
-from the recorded data (offline) in its own process, so imports and caches are counted alike.
+The default base, 39c4563, is the commit before issue 11's new sources; pass any other with
+``--base`` (e.g. the commit before a refactoring of the store build). The earlier commit is
+checked out into a temporary git worktree; each variant builds a fresh store from the recorded data (offline) in its own process, so imports and caches are counted alike.
 The variants alternate (A B A B …) so that load on this shared machine hits both equally.
 """
 
@@ -35,7 +36,7 @@ def build_seconds(tree: Path, store: Path, recorded: Path) -> tuple[float, float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="39c4563", help="commit before the new sources (default: 39c4563)")
+    parser.add_argument("--base", default="39c4563", help="commit to compare with (default: 39c4563, before the new sources)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     from rvanalytics.paths import recorded_dir
@@ -58,9 +59,9 @@ def main() -> None:
                            check=False, capture_output=True)
     med = {k: (statistics.median(a for a, _ in v), statistics.median(b for _, b in v)) for k, v in times.items()}
     print(f"store build, median of {args.repeat} alternating runs (offline, recorded data):")
-    print(f"  {args.base} (before the new sources): build_store {med['base'][0]:6.2f} s, process {med['base'][1]:6.2f} s")
-    print(f"  working tree (now)             : build_store {med['now'][0]:6.2f} s, process {med['now'][1]:6.2f} s")
-    print(f"  ratio now/before               : build_store {med['now'][0] / med['base'][0]:6.2f}x, "
+    print(f"  {args.base:<18}: build_store {med['base'][0]:6.2f} s, process {med['base'][1]:6.2f} s")
+    print(f"  working tree (now): build_store {med['now'][0]:6.2f} s, process {med['now'][1]:6.2f} s")
+    print(f"  ratio now/base    : build_store {med['now'][0] / med['base'][0]:6.2f}x, "
           f"process {med['now'][1] / med['base'][1]:6.2f}x")
 
 
