@@ -117,10 +117,9 @@ def rank_peers(
         data = data[data["year"] == year]
     out = data[["code", "indicator", "year", "value"]].merge(
         municipalities[["code", "region_code", "size_class"]], on="code", how="left")
-    if isinstance(ascending, Mapping):  # one look-up per indicator, not per row
-        codes, uniques = pd.factorize(out["indicator"])
-        signs = [1.0 if ascending.get(i, True) else -1.0 for i in uniques]
-        sign = np.array([*signs, 1.0], dtype="float64")[codes]  # code -1 (no indicator): ascending
+    if isinstance(ascending, Mapping):  # an indicator not in the mapping ranks ascending
+        signs = pd.Series({i: 1.0 if asc else -1.0 for i, asc in ascending.items()}, dtype="float64")
+        sign = np.nan_to_num(per_indicator(out["indicator"], signs), nan=1.0)
     else:
         sign = 1.0 if ascending else -1.0
     out["_v"] = out["value"] * sign

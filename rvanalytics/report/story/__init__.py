@@ -124,11 +124,16 @@ class CityStory:
         """
         return self._figure(name, alt, lambda: fig, ahead=False)
 
-    def _figure(self, name: str, alt: str, build: Callable[[], Any], *, ahead: bool) -> str:
-        """Markup of figure ``name``: drawn ahead (when ``ahead`` and it was) or by ``build`` now."""
+    @staticmethod
+    def _figure_file(name: str) -> str:
+        """File name (without ``.png``) of figure ``name`` in ``figures/``."""
         from rvanalytics.report.naming import slugify
 
-        slug = slugify(name, fallback="figure")
+        return slugify(name, fallback="figure")
+
+    def _figure(self, name: str, alt: str, build: Callable[[], Any], *, ahead: bool) -> str:
+        """Markup of figure ``name``: drawn ahead (when ``ahead`` and it was) or by ``build`` now."""
+        slug = self._figure_file(name)
         path = self.out_dir / "figures" / f"{slug}.png"
         png = self._ahead.png(slug) if ahead and self._ahead is not None else None
         if png is None:
@@ -140,18 +145,25 @@ class CityStory:
         return (f'<figure class="chart"><a href="{H.esc(rel)}" target="_blank">'
                 f'<img src="data:image/png;base64,{data}" alt="{H.esc(alt)}"></a></figure>')
 
-    def _ahead_jobs(self) -> dict[str, Callable[[], Any]]:
-        """The figures drawn ahead: the indicator themes and the map (file names as :meth:`_figure` makes them)."""
-        from rvanalytics.report.naming import slugify
+    def _theme_figure(self, theme: F.ThemeFacts) -> tuple[str, Callable[[], Any]]:
+        """Name and builder of a theme's figure in :meth:`indicators_section`."""
         from rvanalytics.report.story.charts import theme_figure
 
-        jobs: dict[str, Callable[[], Any]] = {
-            slugify(f"theme-{theme.theme}", fallback="figure"): partial(theme_figure, theme.panels, self.lang)
-            for theme in self.indicator_themes
-        }
-        if self.map_choice is not None:
-            jobs[slugify(f"map-{self.map_choice[0]}", fallback="figure")] = partial(self._map_figure, *self.map_choice)
-        return jobs
+        return f"theme-{theme.theme}", partial(theme_figure, theme.panels, self.lang)
+
+    def _map_job(self) -> tuple[str, Callable[[], Any]] | None:
+        """Name and builder of :meth:`map_section`'s figure (None: no indicator to map)."""
+        if self.map_choice is None:
+            return None
+        ind, year = self.map_choice
+        return f"map-{ind}", partial(self._map_figure, ind, year)
+
+    def _ahead_jobs(self) -> dict[str, Callable[[], Any]]:
+        """The figures drawn ahead, by file name: the indicator themes and the map."""
+        named = [self._theme_figure(theme) for theme in self.indicator_themes]
+        if (map_job := self._map_job()) is not None:
+            named.append(map_job)
+        return {self._figure_file(name): build for name, build in named}
 
     # --- sections -----------------------------------------------------------------------
 
@@ -287,7 +299,7 @@ class CityStory:
         With ``after_themes`` (the notebook calls :meth:`theme_sections` first) the sector chart and
         the indicators of the theme sections are left out here.
         """
-        from rvanalytics.report.story.charts import sectors_chart, theme_figure
+        from rvanalytics.report.story.charts import sectors_chart
 
         exclude = TF.THEME_SECTION_INDICATORS if after_themes else frozenset()
         as_drawn_ahead = after_themes and max_per_theme == AHEAD_MAX_PER_THEME
@@ -308,8 +320,8 @@ class CityStory:
                       + (H.missing(self.t("years_left_out", years=dropped)) if dropped else ""))
             lead = ""
         for theme in themes:
-            figure = self._figure(f"theme-{theme.theme}", theme.title,
-                                  partial(theme_figure, theme.panels, self.lang), ahead=as_drawn_ahead)
+            name, build = self._theme_figure(theme)
+            figure = self._figure(name, theme.title, build, ahead=as_drawn_ahead)
             more = H.missing(self.t("more_in_table", names=", ".join(theme.more))) if theme.more else ""
             _html(H.keep(lead + H.heading(theme.title, 3) + figure) + more)
             lead = ""
@@ -330,13 +342,13 @@ class CityStory:
 
     def map_section(self) -> None:
         """The city on a map of the per-capita indicator with the widest coverage."""
-        if self.map_choice is None:
+        job = self._map_job()
+        if job is None:
             _html(H.empty_section(self.t("map"), self.t("no_rate_for_map")))
             return
-        ind, year = self.map_choice
-        name = F.indicator_name(self.data.catalogue, ind, self.lang)
-        _html(H.keep(H.heading(self.t("map")) + self._figure(
-            f"map-{ind}", name, partial(self._map_figure, ind, year), ahead=True)))
+        name, build = job
+        alt = F.indicator_name(self.data.catalogue, self.map_choice[0], self.lang)
+        _html(H.keep(H.heading(self.t("map")) + self._figure(name, alt, build, ahead=True)))
 
     def _map_figure(self, ind: str, year: int) -> Any:
         """Choropleth of ``ind`` in ``year`` over the municipalities, the city labelled."""
